@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DealConfig(AppConfig):
+    name = "deal"
+    verbose_name = "Staff, teams and audit"

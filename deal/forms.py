@@ -1,0 +1,167 @@
+"""Form building blocks that speak GOV.UK: the layout helper, date inputs and
+error messages in the Design System's style."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size
+from crispy_forms_gds.widgets import DateInputWidget
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+
+class GovukFormMixin:
+    """Give a form a crispy-forms-gds helper and GOV.UK-style messages.
+
+    Templates render the <form> tag, the CSRF token and the buttons themselves
+    and `{% crispy form %}` the fields, so one page can hold one form however
+    it is laid out.
+    """
+
+    label_size = Size.SMALL
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.label_size = self.label_size
+        self.helper.legend_size = self.label_size
+        for field in self.fields.values():
+            _govuk_messages(field)
+
+
+def _govuk_messages(field: forms.Field) -> None:
+    label = str(field.label or "this").strip()
+    lower = label[0].lower() + label[1:] if label else label
+    choosing = isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(
+        field.widget, forms.CheckboxInput
+    )
+    field.error_messages.setdefault("required", "")
+    if not field.error_messages["required"] or field.error_messages["required"] == str(
+        forms.Field.default_error_messages["required"]
+    ):
+        field.error_messages["required"] = f"{'Select' if choosing else 'Enter'} {lower}"
+    max_length = getattr(field, "max_length", None)
+    if max_length:
+        field.error_messages["max_length"] = f"{label} must be {max_length} characters or fewer"
+        # Also the validator, which carries its own message.
+        for validator in field.validators:
+            if getattr(validator, "code", "") == "max_length":
+                validator.message = field.error_messages["max_length"]
+    if isinstance(field, forms.EmailField):
+        field.error_messages["invalid"] = (
+            f"Enter {lower} in the correct format, like name@example.com"
+        )
+        for validator in field.validators:
+            if getattr(validator, "code", "") == "invalid":
+                validator.message = field.error_messages["invalid"]
+    if isinstance(field, forms.ChoiceField):
+        field.error_messages["invalid_choice"] = f"Select {lower} from the list"  # noqa: S608
+
+
+class GovukDateField(forms.MultiValueField):
+    """A GOV.UK date input (day, month, year) with the Design System's messages.
+
+    Written rather than taking crispy-forms-gds's DateInputField as it is, because
+    that field quietly drops a half-filled optional date and reports impossible
+    dates in Python's words.
+    """
+
+    widget = DateInputWidget
+
+    def __init__(self, *, past_only: bool = False, future_only: bool = False, **kwargs) -> None:
+        self.past_only = past_only
+        self.future_only = future_only
+        parts = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=parts, require_all_fields=False, **kwargs)
+
+    def _name(self) -> str:
+        return str(self.label or "Date")
+
+    def compress(self, data_list):  # pragma: no cover - clean() does the work
+        return data_list
+
+    def clean(self, value) -> dt.date | None:
+        name = self._name()
+        lower = name[0].lower() + name[1:]
+        if isinstance(value, dt.date):
+            return value
+        parts = [str(p or "").strip() for p in (value or ["", "", ""])]
+        parts += [""] * (3 - len(parts))
+        day, month, year = parts[:3]
+        if not (day or month or year):
+            if self.required:
+                raise ValidationError(f"Enter {lower}", code="required")
+            return None
+        missing = [w for w, v in (("day", day), ("month", month), ("year", year)) if not v]
+        if missing:
+            raise ValidationError(
+                f"{name} must include a {' and a '.join(missing)}", code="incomplete"
+            )
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise ValidationError(f"{name} must be a real date", code="invalid")
+        if len(year) != 4:
+            raise ValidationError("Year must include 4 numbers", code="invalid")
+        try:
+            date = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{name} must be a real date", code="invalid") from None
+        today = timezone.localdate()
+        if self.past_only and date >= today:
+            raise ValidationError(f"{name} must be in the past", code="future")
+        if self.future_only and date < today:
+            raise ValidationError(f"{name} must be today or in the future", code="past")
+        if date.year < 1900:
+            raise ValidationError(f"{name} must be after 1900", code="too_early")
+        self.run_validators(date)
+        return date
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            return self.clean(data) != initial
+        except ValidationError:
+            return True
+
+
+class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
+    """Email and password. django-axes counts the failures."""
+
+    username = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password",
+        "inactive": "This account has been switched off. Ask your manager.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs) -> None:
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages["required"] = "Enter your email address"
+
+
+class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Confirm your new password"

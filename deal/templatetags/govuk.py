@@ -1,0 +1,57 @@
+"""Template helpers for GOV.UK Design System markup."""
+
+from __future__ import annotations
+
+from django import forms, template
+
+register = template.Library()
+
+
+def first_input_id(bound_field: forms.BoundField) -> str:
+    """The id of the first input a field renders, so an error summary link
+    moves the focus there. Radios and checkboxes from crispy-forms-gds are
+    numbered from 1 (id_<name>_1); a date input's first box is its day (_0)."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"id_{bound_field.html_name}_1"
+    if isinstance(widget, forms.MultiWidget):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id
+
+
+def _form_items(form: forms.BaseForm) -> list[dict[str, str]]:
+    items = []
+    visible = form.visible_fields()
+    for error in form.non_field_errors():
+        target = first_input_id(visible[0]) if visible else "main-content"
+        items.append({"target": target, "message": error})
+    for bound_field in visible:
+        for error in bound_field.errors:
+            items.append({"target": first_input_id(bound_field), "message": error})
+    return items
+
+
+@register.simple_tag
+def error_summary_items(*forms_and_formsets) -> list[dict[str, str]]:
+    """Every error of the given forms and formsets, in page order, each with the
+    id of the input it should take the user to."""
+    items: list[dict[str, str]] = []
+    for thing in forms_and_formsets:
+        if not thing:
+            continue
+        if isinstance(thing, forms.BaseFormSet):
+            for error in thing.non_form_errors():
+                items.append({"target": "main-content", "message": error})
+            for form in thing.forms:
+                items += _form_items(form)
+        elif isinstance(thing, forms.BaseForm):
+            items += _form_items(thing)
+    return items
+
+
+@register.filter
+def minutes(duration) -> int:
+    """A timedelta as whole minutes, rounded up: "wait 15 minutes"."""
+    if not duration:
+        return 0
+    return -(-int(duration.total_seconds()) // 60)

@@ -1,0 +1,291 @@
+from __future__ import annotations
+
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+
+from deal.forms import GovukDateField, GovukFormMixin
+from deal.models import Team, User
+from people.models import EntryKind, Person, PersonInLife, ProfileEntry, WhatMatters
+from people.search import normalise_nhs_number, normalise_postcode
+
+LONG_TEXT = 2000
+
+
+class FindPersonForm(forms.Form):
+    q = forms.CharField(
+        label="Name, date of birth, postcode or NHS number", max_length=200, required=False
+    )
+
+
+class PersonForm(GovukFormMixin, forms.ModelForm):
+    """Add or change a person's details. The teams offered are the user's own."""
+
+    date_of_birth = GovukDateField(
+        label="Date of birth", required=False, past_only=True, help_text="For example, 27 3 1951"
+    )
+    nhs_number = forms.CharField(
+        label="NHS number",
+        required=False,
+        max_length=20,
+        help_text="10 digits, for example 485 777 3456",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+    )
+    communication_needs = forms.CharField(
+        label="Communication needs",
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=Person._meta.get_field("communication_needs").help_text,
+    )
+    consent_notes = forms.CharField(
+        label="Notes about consent",
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "pronouns",
+            "date_of_birth",
+            "nhs_number",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "phone",
+            "email",
+            "preferred_contact",
+            "language",
+            "interpreter_needed",
+            "communication_needs",
+            "lawful_basis",
+            "consent_to_share",
+            "consent_notes",
+            "team",
+            "named_worker",
+            "status",
+        ]
+        labels = {"given_name": "Given name", "family_name": "Family name"}
+        widgets = {
+            "preferred_contact": forms.RadioSelect,
+            "lawful_basis": forms.RadioSelect,
+            "consent_to_share": forms.RadioSelect,
+            "status": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        teams = Team.objects.filter(id__in=user.team_ids())
+        self.fields["team"].queryset = teams
+        self.fields["team"].empty_label = None
+        self.fields["team"].error_messages["required"] = "Select a team"
+        if len(user.team_ids()) == 1 and not self.instance.pk:
+            self.fields["team"].initial = user.team_ids()[0]
+        self.fields["named_worker"].queryset = User.objects.filter(
+            is_active=True, teams__in=user.team_ids()
+        ).distinct()
+        self.fields["named_worker"].empty_label = "No named worker yet"
+        self.fields["named_worker"].required = False
+        self.fields["preferred_contact"].required = False
+        self.fields["preferred_contact"].choices = [
+            c for c in self.fields["preferred_contact"].choices if c[0]
+        ]
+        self.fields["given_name"].error_messages["required"] = "Enter their given name"
+        self.fields["family_name"].error_messages["required"] = "Enter their family name"
+        self.fields["lawful_basis"].error_messages["required"] = (
+            "Select the lawful basis for recording"
+        )
+        self.fields["consent_to_share"].error_messages["required"] = (
+            "Select whether they agree to us sharing information"
+        )
+        if not self.instance.pk:
+            del self.fields["status"]
+        for name in ("given_name", "family_name", "preferred_name", "pronouns", "town"):
+            self.fields[name].widget.attrs.setdefault("spellcheck", "false")
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.text("given_name", field_width=Fluid.ONE_HALF),
+                Field.text("family_name", field_width=Fluid.ONE_HALF),
+                Field.text("preferred_name", field_width=Fluid.ONE_HALF),
+                Field.text("pronouns", field_width=Fixed.TWENTY),
+                Field("date_of_birth"),
+                Field.text("nhs_number", field_width=Fixed.TEN),
+                legend="About them",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("address_line_1"),
+                Field.text("address_line_2"),
+                Field.text("town", field_width=Fluid.ONE_HALF),
+                Field.text("postcode", field_width=Fixed.TEN),
+                Field.text("phone", field_width=Fluid.ONE_HALF),
+                Field.text("email", field_width=Fluid.ONE_HALF),
+                Field.radios("preferred_contact", legend_size=Size.SMALL, small=True),
+                legend="Contact",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("language", field_width=Fluid.ONE_HALF),
+                Field.checkbox("interpreter_needed", small=True),
+                Field.textarea("communication_needs", rows=3),
+                legend="Language and communication",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.radios("lawful_basis", legend_size=Size.SMALL, small=True),
+                Field.radios("consent_to_share", legend_size=Size.SMALL, small=True),
+                Field.textarea("consent_notes", rows=3),
+                legend="Consent",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.select("team"),
+                Field.select("named_worker"),
+                *(
+                    [Field.radios("status", legend_size=Size.SMALL, small=True, inline=True)]
+                    if "status" in self.fields
+                    else []
+                ),
+                legend="Team and named worker",
+                legend_size=Size.MEDIUM,
+            ),
+        )
+
+    def clean_nhs_number(self) -> str:
+        raw = self.cleaned_data["nhs_number"].strip()
+        if not raw:
+            return ""
+        digits = raw.replace(" ", "").replace("-", "")
+        if not digits.isdigit() or len(digits) != 10:
+            raise ValidationError("NHS number must be 10 digits")
+        number = normalise_nhs_number(digits)
+        if number is None:
+            raise ValidationError("Enter a valid NHS number: check each digit")
+        return number
+
+    def clean_postcode(self) -> str:
+        raw = self.cleaned_data["postcode"].strip()
+        if not raw:
+            return ""
+        postcode = normalise_postcode(raw)
+        if postcode is None:
+            raise ValidationError("Enter a real postcode, like WN1 1AA")
+        return postcode
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        team = cleaned.get("team")
+        worker = cleaned.get("named_worker")
+        if team and worker and not worker.teams.filter(pk=team.pk).exists():
+            self.add_error("named_worker", f"{worker} is not in {team}: choose someone from {team}")
+        return cleaned
+
+
+class AddPersonForm(PersonForm):
+    """Adding a person: warns of likely duplicates before saving."""
+
+    not_a_duplicate = forms.BooleanField(
+        label="None of these is the person I am adding",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.likely_duplicates: list[Person] = []
+        self.helper.layout.fields.insert(
+            0, HTML('{% include "people/includes/likely_duplicates.html" %}')
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        self.likely_duplicates = list(
+            Person.objects.visible_to(self.user)
+            .likely_duplicates(
+                nhs_number=cleaned.get("nhs_number", ""),
+                given_name=cleaned.get("given_name", ""),
+                family_name=cleaned.get("family_name", ""),
+                date_of_birth=cleaned.get("date_of_birth"),
+            )
+            .select_related("team")[:10]
+        )
+        if self.likely_duplicates and not cleaned.get("not_a_duplicate"):
+            self.add_error(
+                "not_a_duplicate",
+                "This person may already be recorded: open their record, or confirm "
+                "that none of these is them",
+            )
+        return cleaned
+
+
+class WhatMattersForm(GovukFormMixin, forms.ModelForm):
+    text = forms.CharField(
+        label="What matters to them, in their own words",
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Write it the way they said it.",
+        error_messages={"required": "Enter what matters to them"},
+    )
+
+    class Meta:
+        model = WhatMatters
+        fields = ["text"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = self.fields["text"].label
+        self.helper.layout = Layout(Field.textarea("text", rows=6, label_size=Size.MEDIUM))
+
+
+ENTRY_WORDS = {
+    EntryKind.STRENGTH: ("a strength", "What are they good at?"),
+    EntryKind.INTEREST: ("an interest", "What do they enjoy?"),
+    EntryKind.NEED: ("a need", "What do they need help with?"),
+}
+
+
+class ProfileEntryForm(GovukFormMixin, forms.ModelForm):
+    class Meta:
+        model = ProfileEntry
+        fields = ["text"]
+
+    def __init__(self, *args, kind: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        article, question = ENTRY_WORDS[EntryKind(kind)]
+        field = self.fields["text"]
+        field.label = question
+        field.help_text = "A few words, in their words."
+        field.error_messages["required"] = f"Enter {article}"
+        field.error_messages["max_length"] = "Keep it to 200 characters or fewer"
+        for validator in field.validators:
+            if getattr(validator, "code", "") == "max_length":
+                validator.message = field.error_messages["max_length"]
+        self.helper.layout = Layout(Field.text("text", label_size=Size.LARGE, label_tag="h1"))
+
+
+class PersonInLifeForm(GovukFormMixin, forms.ModelForm):
+    class Meta:
+        model = PersonInLife
+        fields = ["name", "relationship", "how_they_help", "contact"]
+        widgets = {"how_they_help": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = "Enter their name"
+        self.fields["relationship"].error_messages["required"] = (
+            "Enter how they are related, for example daughter or neighbour"
+        )
+        self.helper.layout = Layout(
+            Field.text("name", field_width=Fluid.ONE_HALF),
+            Field.text("relationship", field_width=Fluid.ONE_HALF),
+            Field.textarea("how_they_help", rows=3),
+            Field.text("contact", field_width=Fluid.ONE_HALF),
+        )

@@ -1,0 +1,389 @@
+"""A person and everything in their profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from deal.models import Team
+from people.search import SearchQuery, normalise_name
+
+
+class PreferredContact(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    IN_PERSON = "in_person", "In person"
+    THROUGH_SOMEONE = "through_someone", "Through someone in their life"
+
+
+class LawfulBasis(models.TextChoices):
+    """UK GDPR Article 6 bases most used in council and NHS work."""
+
+    PUBLIC_TASK = "public_task", "Public task"
+    CONSENT = "consent", "Consent"
+    LEGAL_OBLIGATION = "legal_obligation", "Legal obligation"
+    VITAL_INTERESTS = "vital_interests", "Vital interests"
+
+
+class ConsentToShare(models.TextChoices):
+    YES = "yes", "Yes, with the partners we work with"
+    ASK = "ask", "Ask them each time"
+    NO = "no", "No"
+
+
+class PersonStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, user) -> PersonQuerySet:
+        """The people whose records this user may open: those of their teams."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(team_id__in=user.team_ids())
+
+    def with_profile_joins(self) -> PersonQuerySet:
+        return self.select_related("team", "named_worker")
+
+    def search(self, query: SearchQuery) -> PersonQuerySet:
+        """Filter by what a search box was given (see people.search.parse_search)."""
+        qs = self
+        if query.nhs_number:
+            qs = qs.filter(nhs_number=query.nhs_number)
+        if query.postcode:
+            qs = qs.filter(postcode=query.postcode)
+        if query.postcode_outward:
+            qs = qs.filter(postcode_outward=query.postcode_outward)
+        if query.date_of_birth:
+            qs = qs.filter(date_of_birth=query.date_of_birth)
+        for term in query.name_terms:
+            # search_names holds every name word with a space before it, so
+            # " jo" finds a word starting "jo" anywhere in the names. On
+            # PostgreSQL a trigram index serves this LIKE (people migration 0002).
+            qs = qs.filter(search_names__contains=f" {term}")
+        return qs
+
+    def likely_duplicates(
+        self,
+        *,
+        nhs_number: str = "",
+        given_name: str = "",
+        family_name: str = "",
+        date_of_birth: dt.date | None = None,
+    ) -> PersonQuerySet:
+        """Same NHS number, or the same name and date of birth."""
+        match = Q(pk__in=[])
+        if nhs_number:
+            match |= Q(nhs_number=nhs_number)
+        if given_name and family_name and date_of_birth:
+            match |= Q(
+                search_given=normalise_name(given_name),
+                search_family=normalise_name(family_name),
+                date_of_birth=date_of_birth,
+            )
+        return self.filter(match)
+
+
+class Person(models.Model):
+    """A resident staff have conversations with."""
+
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(
+        max_length=100, blank=True, help_text="What they like to be called"
+    )
+    pronouns = models.CharField(max_length=50, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True)
+
+    address_line_1 = models.CharField("Address line 1", max_length=200, blank=True)
+    address_line_2 = models.CharField("Address line 2", max_length=200, blank=True)
+    town = models.CharField("Town or city", max_length=100, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    # The part before the space ("WN1" of "WN1 1AA"), so a search for an area
+    # uses an ordinary index.
+    postcode_outward = models.CharField(max_length=4, blank=True, editable=False)
+    phone = models.CharField("Phone number", max_length=30, blank=True)
+    email = models.EmailField("Email address", blank=True)
+    preferred_contact = models.CharField(
+        "How they prefer to be contacted",
+        max_length=20,
+        choices=PreferredContact.choices,
+        blank=True,
+    )
+
+    language = models.CharField("Main language", max_length=100, blank=True, default="English")
+    interpreter_needed = models.BooleanField("Needs an interpreter", default=False)
+    communication_needs = models.TextField(
+        blank=True,
+        help_text="For example: large print, British Sign Language, "
+        "speak slowly, a family member helps",
+    )
+
+    lawful_basis = models.CharField(
+        "Lawful basis for recording", max_length=20, choices=LawfulBasis.choices
+    )
+    consent_to_share = models.CharField(
+        "Do they agree to us sharing information about them?",
+        max_length=10,
+        choices=ConsentToShare.choices,
+    )
+    consent_notes = models.TextField("Notes about consent", blank=True)
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="people")
+    named_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="named_people",
+    )
+    status = models.CharField(
+        max_length=10, choices=PersonStatus.choices, default=PersonStatus.OPEN
+    )
+
+    # Names lower-cased with accents and punctuation taken off, for searching:
+    # "Zoë O'Brien" is found by "zoe obrien". Kept up to date by save().
+    search_given = models.CharField(max_length=100, editable=False, default="")
+    search_family = models.CharField(max_length=100, editable=False, default="")
+    search_names = models.CharField(max_length=400, editable=False, default="")
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["search_given", "search_family", "search_names", "postcode_outward"]
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "people"
+        ordering = ["family_name", "given_name", "id"]
+        indexes = [
+            models.Index(fields=["team", "family_name", "given_name"], name="person_team_name_idx"),
+            models.Index(fields=["nhs_number"], name="person_nhs_number_idx"),
+            models.Index(fields=["date_of_birth"], name="person_dob_idx"),
+            models.Index(fields=["postcode"], name="person_postcode_idx"),
+            models.Index(fields=["postcode_outward"], name="person_postcode_out_idx"),
+            models.Index(
+                fields=["search_family", "search_given", "date_of_birth"],
+                name="person_duplicate_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_given = normalise_name(self.given_name)
+        self.search_family = normalise_name(self.family_name)
+        words = " ".join(
+            normalise_name(n) for n in (self.given_name, self.family_name, self.preferred_name)
+        ).split()
+        self.search_names = " " + " ".join(words)
+        self.postcode_outward = self.postcode.split(" ")[0] if self.postcode else ""
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
+                "search_given",
+                "search_family",
+                "search_names",
+                "postcode_outward",
+            }
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:detail", kwargs={"pk": self.pk})
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name to use when speaking of them: their preferred name first."""
+        if self.preferred_name and self.preferred_name != self.given_name:
+            return f"{self.preferred_name} {self.family_name}"
+        return self.full_name
+
+    @property
+    def nhs_number_display(self) -> str:
+        n = self.nhs_number
+        return f"{n[:3]} {n[3:6]} {n[6:]}" if len(n) == 10 else n
+
+    @property
+    def age(self) -> int | None:
+        if not self.date_of_birth:
+            return None
+        today = timezone.localdate()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+class WhatMatters(models.Model):
+    """What matters to the person, in their own words. Each change is a new row,
+    so earlier versions are never lost; the newest is what matters now."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="what_matters")
+    text = models.TextField("What matters to them, in their words")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "what matters"
+        verbose_name_plural = "what matters"
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["person", "-recorded_at"], name="what_matters_person_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class EntryKind(models.TextChoices):
+    STRENGTH = "strength", "Strength"
+    INTEREST = "interest", "Interest"
+    NEED = "need", "Need"
+
+
+class ProfileEntryQuerySet(models.QuerySet["ProfileEntry"]):
+    def current(self) -> ProfileEntryQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> ProfileEntryQuerySet:
+        return self.filter(archived_at__isnull=False)
+
+
+class ProfileEntry(models.Model):
+    """A strength, an interest or a need: a short entry in the person's words.
+    Archived when it no longer applies; never deleted."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=10, choices=EntryKind.choices)
+    text = models.CharField(max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = ProfileEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "profile entries"
+        ordering = ["recorded_at", "id"]
+        indexes = [models.Index(fields=["person", "kind"], name="entry_person_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class PersonInLifeQuerySet(models.QuerySet["PersonInLife"]):
+    def current(self) -> PersonInLifeQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+
+class PersonInLife(models.Model):
+    """Family, a friend, a neighbour, a carer: someone in the person's life."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="people_in_life")
+    name = models.CharField(max_length=150)
+    relationship = models.CharField(max_length=100, help_text="For example: daughter, neighbour")
+    how_they_help = models.CharField("How they help", max_length=500, blank=True)
+    contact = models.CharField(
+        "How to contact them", max_length=200, blank=True, help_text="A phone number or email"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = PersonInLifeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "person in their life"
+        verbose_name_plural = "people in their life"
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})"
+
+
+@dataclass
+class Profile:
+    """Everything the profile page shows about a person, read in a fixed number
+    of queries whatever the size of their record."""
+
+    what_matters: WhatMatters | None
+    earlier_what_matters: int
+    entries: dict[str, list[ProfileEntry]] = field(default_factory=dict)
+    archived_entries: dict[str, list[ProfileEntry]] = field(default_factory=dict)
+    people_in_life: list[PersonInLife] = field(default_factory=list)
+
+    @property
+    def strengths(self) -> list[ProfileEntry]:
+        return self.entries[EntryKind.STRENGTH]
+
+    @property
+    def interests(self) -> list[ProfileEntry]:
+        return self.entries[EntryKind.INTEREST]
+
+    @property
+    def needs(self) -> list[ProfileEntry]:
+        return self.entries[EntryKind.NEED]
+
+    def sections(self) -> list[dict]:
+        """Strengths, interests and needs in the order a good conversation
+        takes them, each with its current and archived entries."""
+        return [
+            {
+                "kind": kind,
+                "entries": self.entries[kind],
+                "archived": self.archived_entries[kind],
+            }
+            for kind in (EntryKind.STRENGTH, EntryKind.INTEREST, EntryKind.NEED)
+        ]
+
+
+def load_profile(person: Person) -> Profile:
+    versions = list(person.what_matters.select_related("recorded_by")[:1])
+    earlier = person.what_matters.count() - 1 if versions else 0
+    entries: dict[str, list[ProfileEntry]] = {kind: [] for kind in EntryKind}
+    archived: dict[str, list[ProfileEntry]] = {kind: [] for kind in EntryKind}
+    for entry in person.entries.select_related("recorded_by"):
+        (archived if entry.is_archived else entries)[entry.kind].append(entry)
+    return Profile(
+        what_matters=versions[0] if versions else None,
+        earlier_what_matters=earlier,
+        entries=entries,
+        archived_entries=archived,
+        people_in_life=list(person.people_in_life.current()),
+    )

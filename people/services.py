@@ -1,0 +1,151 @@
+"""Changes to a person's record. Each is one transaction and leaves an entry in
+the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from deal.audit import Actor, audit_record
+from deal.models import AuditAction
+from people.models import EntryKind, Person, PersonInLife, ProfileEntry, WhatMatters
+
+
+def get_person_for(request: HttpRequest, pk: int, *, record_view: bool = True) -> Person:
+    """The person with this id if the signed-in user may open their record.
+
+    Missing and "not yours" get the same 404, so ids cannot be probed; a refusal
+    is written to the audit log, and so is each view (`record_view`) of a record.
+    """
+    actor = Actor.from_request(request)
+    person = Person.objects.with_profile_joins().filter(pk=pk).first()
+    if person is None:
+        raise Http404("No such person")
+    if person.team_id not in request.user.team_ids():
+        audit_record(actor=actor, action=AuditAction.DENIED, obj=person)
+        raise Http404("No such person")
+    if record_view:
+        audit_record(actor=actor, action=AuditAction.VIEW, obj=person)
+    return person
+
+
+@transaction.atomic
+def person_create(*, actor: Actor, fields: dict[str, Any], what_matters: str = "") -> Person:
+    person = Person(**fields, created_by=actor.user)
+    person.full_clean(exclude=["created_by"])
+    person.save()
+    if what_matters.strip():
+        WhatMatters.objects.create(person=person, text=what_matters.strip(), recorded_by=actor.user)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=person)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Actor, person: Person, fields: dict[str, Any]) -> list[str]:
+    """Change a person's details; returns the names of the fields that changed."""
+    changed = [name for name, value in fields.items() if getattr(person, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(person, name, fields[name])
+    person.full_clean(exclude=["created_by"])
+    person.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, obj=person, detail="Changed " + ", ".join(changed)
+    )
+    return changed
+
+
+@transaction.atomic
+def what_matters_record(*, actor: Actor, person: Person, text: str) -> WhatMatters | None:
+    """Keep a new version of what matters to the person. The earlier versions
+    stay. Recording the same words again changes nothing."""
+    text = text.strip()
+    current = person.what_matters.first()
+    if current is not None and current.text == text:
+        return None
+    version = WhatMatters.objects.create(person=person, text=text, recorded_by=actor.user)
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=person, detail="Recorded what matters")
+    return version
+
+
+@transaction.atomic
+def profile_entry_add(*, actor: Actor, person: Person, kind: EntryKind, text: str) -> ProfileEntry:
+    entry = ProfileEntry.objects.create(
+        person=person, kind=kind, text=text.strip(), recorded_by=actor.user
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=person,
+        detail=f"Added {entry.get_kind_display().lower()} {entry.pk}",
+    )
+    return entry
+
+
+@transaction.atomic
+def profile_entry_archive(*, actor: Actor, entry: ProfileEntry) -> None:
+    if entry.is_archived:
+        return
+    entry.archived_at = timezone.now()
+    entry.archived_by = actor.user
+    entry.save(update_fields=["archived_at", "archived_by"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=entry.person,
+        detail=f"Archived {entry.get_kind_display().lower()} {entry.pk}",
+    )
+
+
+@transaction.atomic
+def profile_entry_restore(*, actor: Actor, entry: ProfileEntry) -> None:
+    if not entry.is_archived:
+        return
+    entry.archived_at = None
+    entry.archived_by = None
+    entry.save(update_fields=["archived_at", "archived_by"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=entry.person,
+        detail=f"Restored {entry.get_kind_display().lower()} {entry.pk}",
+    )
+
+
+@transaction.atomic
+def person_in_life_save(
+    *, actor: Actor, person: Person, fields: dict[str, Any], existing: PersonInLife | None = None
+) -> PersonInLife:
+    if existing is None:
+        existing = PersonInLife(person=person, recorded_by=actor.user)
+        verb = "Added"
+    else:
+        verb = "Changed"
+    for name, value in fields.items():
+        setattr(existing, name, value)
+    existing.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=person,
+        detail=f"{verb} person in their life {existing.pk}",
+    )
+    return existing
+
+
+@transaction.atomic
+def person_in_life_archive(*, actor: Actor, connection: PersonInLife) -> None:
+    if connection.archived_at is not None:
+        return
+    connection.archived_at = timezone.now()
+    connection.save(update_fields=["archived_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=connection.person,
+        detail=f"Archived person in their life {connection.pk}",
+    )

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.find, name="find"),
+    path("new/", views.add, name="add"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/what-matters/", views.what_matters, name="what_matters"),
+    path("<int:pk>/<str:kind>s/new/", views.entry_add, name="entry_add"),
+    path("<int:pk>/entries/<int:entry_pk>/archive/", views.entry_archive, name="entry_archive"),
+    path("<int:pk>/entries/<int:entry_pk>/restore/", views.entry_restore, name="entry_restore"),
+    path("<int:pk>/people-in-their-life/new/", views.person_in_life, name="person_in_life_add"),
+    path(
+        "<int:pk>/people-in-their-life/<int:connection_pk>/",
+        views.person_in_life,
+        name="person_in_life_edit",
+    ),
+    path(
+        "<int:pk>/people-in-their-life/<int:connection_pk>/archive/",
+        views.person_in_life_archive,
+        name="person_in_life_archive",
+    ),
+]

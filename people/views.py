@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from deal.audit import Actor, audit_record
+from deal.models import AuditAction
+from deal.permissions import Capability, capability_required
+from people import services
+from people.forms import (
+    ENTRY_WORDS,
+    AddPersonForm,
+    FindPersonForm,
+    PersonForm,
+    PersonInLifeForm,
+    ProfileEntryForm,
+    WhatMattersForm,
+)
+from people.models import EntryKind, Person, PersonInLife, ProfileEntry, load_profile
+from people.search import parse_search
+
+PEOPLE_PER_PAGE = 25
+work_with_people = capability_required(Capability.WORK_WITH_PEOPLE)
+
+
+@work_with_people
+def find(request: HttpRequest) -> HttpResponse:
+    form = FindPersonForm(request.GET or None)
+    query = parse_search(form.cleaned_data["q"] if form.is_valid() else "")
+    people = Person.objects.visible_to(request.user).select_related("named_worker")
+    if not query.is_empty:
+        people = people.search(query)
+        audit_record(
+            actor=Actor.from_request(request),
+            action=AuditAction.SEARCH,
+            object_type="people.person",
+            detail=f"Searched for {query.text}",
+        )
+    page = Paginator(people.order_by("family_name", "given_name", "id"), PEOPLE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "people/find.html",
+        {"form": form, "query": query, "page": page, "searched": not query.is_empty},
+    )
+
+
+@work_with_people
+def add(request: HttpRequest) -> HttpResponse:
+    if not request.user.team_ids():
+        messages.info(request, "You are not in a team yet, so you cannot add people. Ask an admin.")
+        return redirect("people:find")
+    form = AddPersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "not_a_duplicate"}
+        try:
+            person = services.person_create(actor=Actor.from_request(request), fields=fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{person.full_name} has been added")
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "adding": True})
+
+
+@work_with_people
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = services.get_person_for(request, pk)
+    return render(
+        request, "people/detail.html", {"person": person, "profile": load_profile(person)}
+    )
+
+
+@work_with_people
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = services.get_person_for(request, pk, record_view=request.method == "GET")
+    form = PersonForm(
+        request.POST or None, instance=Person.objects.get(pk=person.pk), user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.person_update(
+                actor=Actor.from_request(request), person=person, fields=form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if changed:
+                messages.success(request, "Their details have been saved")
+            if person.team_id not in request.user.team_ids():
+                return redirect("people:find")
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@work_with_people
+def what_matters(request: HttpRequest, pk: int) -> HttpResponse:
+    person = services.get_person_for(request, pk, record_view=request.method == "GET")
+    versions = list(person.what_matters.select_related("recorded_by"))
+    current = versions[0] if versions else None
+    form = WhatMattersForm(request.POST or None, initial={"text": current.text if current else ""})
+    if request.method == "POST" and form.is_valid():
+        saved = services.what_matters_record(
+            actor=Actor.from_request(request), person=person, text=form.cleaned_data["text"]
+        )
+        if saved:
+            messages.success(request, "What matters to them has been saved")
+        return redirect("people:detail", pk=person.pk)
+    return render(
+        request,
+        "people/what_matters.html",
+        {"person": person, "form": form, "current": current, "earlier": versions[1:]},
+    )
+
+
+def _entry_kind(kind: str) -> EntryKind:
+    try:
+        return EntryKind(kind)
+    except ValueError:
+        raise Http404("No such kind of entry") from None
+
+
+@work_with_people
+def entry_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    entry_kind = _entry_kind(kind)
+    person = services.get_person_for(request, pk, record_view=request.method == "GET")
+    form = ProfileEntryForm(request.POST or None, kind=entry_kind)
+    if request.method == "POST" and form.is_valid():
+        services.profile_entry_add(
+            actor=Actor.from_request(request),
+            person=person,
+            kind=entry_kind,
+            text=form.cleaned_data["text"],
+        )
+        messages.success(request, f"{entry_kind.label} added")
+        return redirect(f"{person.get_absolute_url()}#{entry_kind.value}s")
+    return render(
+        request,
+        "people/entry_form.html",
+        {
+            "person": person,
+            "form": form,
+            "kind": entry_kind,
+            "article": ENTRY_WORDS[entry_kind][0],
+        },
+    )
+
+
+def _entry_for(request: HttpRequest, pk: int, entry_pk: int) -> ProfileEntry:
+    person = services.get_person_for(request, pk, record_view=False)
+    entry = get_object_or_404(
+        ProfileEntry.objects.select_related("person"), pk=entry_pk, person=person
+    )
+    return entry
+
+
+@require_POST
+@work_with_people
+def entry_archive(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    entry = _entry_for(request, pk, entry_pk)
+    services.profile_entry_archive(actor=Actor.from_request(request), entry=entry)
+    messages.success(request, f"“{entry.text}” has been archived. You can restore it below.")
+    return redirect(f"{entry.person.get_absolute_url()}#{entry.kind}s")
+
+
+@require_POST
+@work_with_people
+def entry_restore(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    entry = _entry_for(request, pk, entry_pk)
+    services.profile_entry_restore(actor=Actor.from_request(request), entry=entry)
+    messages.success(request, f"“{entry.text}” has been restored")
+    return redirect(f"{entry.person.get_absolute_url()}#{entry.kind}s")
+
+
+@work_with_people
+def person_in_life(request: HttpRequest, pk: int, connection_pk: int | None = None) -> HttpResponse:
+    """Add someone in the person's life, or change what we know of them."""
+    person = services.get_person_for(request, pk, record_view=request.method == "GET")
+    existing = None
+    if connection_pk is not None:
+        existing = get_object_or_404(PersonInLife, pk=connection_pk, person=person)
+    form = PersonInLifeForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        services.person_in_life_save(
+            actor=Actor.from_request(request),
+            person=person,
+            fields=form.cleaned_data,
+            existing=existing,
+        )
+        messages.success(request, f"{form.cleaned_data['name']} has been saved")
+        return redirect(f"{person.get_absolute_url()}#people-in-their-life")
+    return render(
+        request,
+        "people/person_in_life_form.html",
+        {"person": person, "form": form, "existing": existing},
+    )
+
+
+@require_POST
+@work_with_people
+def person_in_life_archive(request: HttpRequest, pk: int, connection_pk: int) -> HttpResponse:
+    person = services.get_person_for(request, pk, record_view=False)
+    connection = get_object_or_404(PersonInLife, pk=connection_pk, person=person)
+    services.person_in_life_archive(actor=Actor.from_request(request), connection=connection)
+    messages.success(request, f"{connection.name} has been taken off their list")
+    return redirect(f"{person.get_absolute_url()}#people-in-their-life")

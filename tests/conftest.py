@@ -1,0 +1,70 @@
+"""Fixtures shared by every test: the people of a small council.
+
+Alice is a frontline worker and Bob her manager, both in the Wigan team;
+Carol works in the Leigh team; Dave is an admin, in no team.
+"""
+
+import pytest
+
+from deal.factories import TeamFactory, UserFactory
+from deal.models import Role
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # The manifest storage of production needs collectstatic first; tests do
+    # not run it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def wigan(db):
+    return TeamFactory(name="Wigan Central")
+
+
+@pytest.fixture
+def leigh(db):
+    return TeamFactory(name="Leigh")
+
+
+@pytest.fixture
+def alice(wigan):
+    return UserFactory(
+        email="alice@example.org", full_name="Alice Worker", role=Role.FRONTLINE, teams=[wigan]
+    )
+
+
+@pytest.fixture
+def bob(wigan):
+    return UserFactory(
+        email="bob@example.org", full_name="Bob Manager", role=Role.MANAGER, teams=[wigan]
+    )
+
+
+@pytest.fixture
+def carol(leigh):
+    return UserFactory(
+        email="carol@example.org", full_name="Carol Otherteam", role=Role.FRONTLINE, teams=[leigh]
+    )
+
+
+@pytest.fixture
+def dave(db):
+    return UserFactory(email="dave@example.org", full_name="Dave Admin", role=Role.ADMIN)
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def carol_client(client, carol):
+    client.force_login(carol)
+    return client
