@@ -31,6 +31,8 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
         help_text="10 digits, for example 485 777 3456",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
     )
+    # Wider than the stored form: people type postcodes with odd spacing.
+    postcode = forms.CharField(label="Postcode", required=False, max_length=20)
     communication_needs = forms.CharField(
         label="Communication needs",
         required=False,

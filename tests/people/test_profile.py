@@ -1,0 +1,226 @@
+"""A person's profile and its parts: /people/<id>/..."""
+
+import pytest
+
+from deal.models import AuditEvent
+from people.models import Person, PersonInLife, ProfileEntry, WhatMatters
+from tests.factories import (
+    PersonFactory,
+    PersonInLifeFactory,
+    ProfileEntryFactory,
+    WhatMattersFactory,
+)
+
+
+@pytest.fixture
+def person(alice, wigan):
+    return PersonFactory(
+        given_name="Margaret",
+        family_name="Hughes",
+        preferred_name="Peggy",
+        team=wigan,
+        created_by=alice,
+    )
+
+
+def person_urls(person):
+    entry = ProfileEntryFactory(person=person)
+    connection = PersonInLifeFactory(person=person)
+    return [
+        f"/people/{person.pk}/",
+        f"/people/{person.pk}/edit/",
+        f"/people/{person.pk}/what-matters/",
+        f"/people/{person.pk}/strengths/new/",
+        f"/people/{person.pk}/people-in-their-life/new/",
+        f"/people/{person.pk}/people-in-their-life/{connection.pk}/",
+    ], [
+        f"/people/{person.pk}/entries/{entry.pk}/archive/",
+        f"/people/{person.pk}/entries/{entry.pk}/restore/",
+        f"/people/{person.pk}/people-in-their-life/{connection.pk}/archive/",
+    ]
+
+
+def test_anonymous_user_is_sent_to_sign_in_from_every_person_page(client, person):
+    pages, actions = person_urls(person)
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/login/"), url
+    for url in actions:
+        assert client.post(url).status_code == 302, url
+
+
+def test_worker_of_another_team_gets_404_and_the_attempt_is_audited(carol_client, carol, person):
+    pages, actions = person_urls(person)
+    for url in pages:
+        assert carol_client.get(url).status_code == 404, url
+    for url in actions:
+        assert carol_client.post(url).status_code == 404, url
+    denied = AuditEvent.objects.filter(action="denied", user=carol, object_id=str(person.pk))
+    assert denied.count() == len(pages) + len(actions)
+    assert not AuditEvent.objects.filter(action="view", user=carol).exists()
+    assert not ProfileEntry.objects.filter(archived_at__isnull=False).exists()
+
+
+def test_missing_person_is_the_same_404(alice_client, db):
+    assert alice_client.get("/people/999999/").status_code == 404
+
+
+def test_admin_without_a_team_cannot_open_a_record(client, dave, person):
+    client.force_login(dave)
+    assert client.get(f"/people/{person.pk}/").status_code == 403
+
+
+def test_manager_of_the_team_can_open_the_record(client, bob, person):
+    client.force_login(bob)
+    assert client.get(f"/people/{person.pk}/").status_code == 200
+
+
+def test_profile_shows_what_matters_strengths_interests_needs_and_people(
+    alice_client, alice, person
+):
+    WhatMattersFactory(person=person, text="Old words", recorded_by=alice)
+    WhatMattersFactory(person=person, text="Seeing my grandchildren", recorded_by=alice)
+    ProfileEntryFactory(person=person, kind="strength", text="Great cook")
+    ProfileEntryFactory(person=person, kind="interest", text="Rugby league")
+    ProfileEntryFactory(person=person, kind="need", text="Help with bills")
+    archived = ProfileEntryFactory(person=person, kind="need", text="Old need")
+    archived.archived_at = archived.recorded_at
+    archived.save()
+    PersonInLifeFactory(person=person, name="Susan Hughes", relationship="daughter")
+    response = alice_client.get(f"/people/{person.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in [
+        "Peggy Hughes",
+        "Seeing my grandchildren",
+        "1 earlier version kept",
+        "Great cook",
+        "Rugby league",
+        "Help with bills",
+        "Susan Hughes",
+        "daughter",
+        "Archived needs (1)",
+    ]:
+        assert text in html, text
+    assert html.index("Seeing my grandchildren") < html.index("Great cook")
+    assert "Old words" not in html
+
+
+def test_every_view_of_a_record_is_audited_with_who_and_where(alice_client, alice, person):
+    alice_client.get(f"/people/{person.pk}/", REMOTE_ADDR="192.0.2.7")
+    event = AuditEvent.objects.get(action="view")
+    assert (event.user, event.object_type, event.object_id) == (
+        alice,
+        "people.person",
+        str(person.pk),
+    )
+    assert event.ip_address == "192.0.2.7"
+    assert event.path == f"/people/{person.pk}/"
+
+
+def test_audit_address_behind_a_trusted_proxy(alice_client, person, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    alice_client.get(
+        f"/people/{person.pk}/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.8"
+    )
+    assert AuditEvent.objects.get(action="view").ip_address == "192.0.2.8"
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_profile_query_count_does_not_grow_with_rows(
+    alice_client, alice, person, rows, django_assert_max_num_queries
+):
+    WhatMattersFactory.create_batch(rows, person=person, recorded_by=alice)
+    for kind in ("strength", "interest", "need"):
+        ProfileEntryFactory.create_batch(rows, person=person, kind=kind, recorded_by=alice)
+    PersonInLifeFactory.create_batch(rows, person=person, recorded_by=alice)
+    with django_assert_max_num_queries(12):
+        response = alice_client.get(f"/people/{person.pk}/")
+    assert response.status_code == 200
+    with django_assert_max_num_queries(12):
+        assert alice_client.get(f"/people/{person.pk}/what-matters/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert alice_client.get(f"/people/{person.pk}/edit/").status_code == 200
+
+
+def test_what_matters_keeps_every_version(alice_client, alice, person):
+    url = f"/people/{person.pk}/what-matters/"
+    alice_client.post(url, {"text": "My garden"})
+    alice_client.post(url, {"text": "My garden and my dog"})
+    alice_client.post(url, {"text": "My garden and my dog"})  # the same again: no new version
+    assert list(WhatMatters.objects.values_list("text", flat=True)) == [
+        "My garden and my dog",
+        "My garden",
+    ]
+    html = alice_client.get(url).content.decode()
+    assert "Earlier versions" in html
+    assert "My garden</div>" in html
+
+
+def test_entries_are_archived_and_restored_never_deleted(alice_client, alice, person):
+    response = alice_client.post(f"/people/{person.pk}/interests/new/", {"text": "Fishing"})
+    assert response.status_code == 302
+    entry = ProfileEntry.objects.get()
+    assert (entry.kind, entry.text, entry.recorded_by) == ("interest", "Fishing", alice)
+    assert alice_client.get(f"/people/{person.pk}/entries/{entry.pk}/archive/").status_code == 405
+    alice_client.post(f"/people/{person.pk}/entries/{entry.pk}/archive/")
+    entry.refresh_from_db()
+    assert entry.is_archived and entry.archived_by == alice
+    alice_client.post(f"/people/{person.pk}/entries/{entry.pk}/restore/")
+    entry.refresh_from_db()
+    assert not entry.is_archived
+    assert ProfileEntry.objects.count() == 1
+
+
+def test_an_unknown_kind_of_entry_is_404(alice_client, person):
+    assert alice_client.get(f"/people/{person.pk}/wishes/new/").status_code == 404
+
+
+def test_entry_of_another_person_cannot_be_archived_through_this_one(alice_client, alice, person):
+    other = PersonFactory(team=person.team, created_by=alice)
+    entry = ProfileEntryFactory(person=other)
+    assert alice_client.post(f"/people/{person.pk}/entries/{entry.pk}/archive/").status_code == 404
+
+
+def test_people_in_their_life_are_added_changed_and_taken_off(alice_client, person):
+    base = f"/people/{person.pk}/people-in-their-life/"
+    alice_client.post(base + "new/", {"name": "Susan", "relationship": "daughter"})
+    connection = PersonInLife.objects.get()
+    alice_client.post(
+        f"{base}{connection.pk}/",
+        {"name": "Susan", "relationship": "daughter", "how_they_help": "Does the shopping"},
+    )
+    connection.refresh_from_db()
+    assert connection.how_they_help == "Does the shopping"
+    assert connection.history.count() == 2
+    assert "Susan<br>" in alice_client.get(f"/people/{person.pk}/").content.decode()
+    alice_client.post(f"{base}{connection.pk}/archive/")
+    connection.refresh_from_db()
+    assert connection.archived_at is not None
+    assert "Susan<br>" not in alice_client.get(f"/people/{person.pk}/").content.decode()
+
+
+def test_changing_details_keeps_history_and_audits_what_changed(alice_client, alice, person):
+    from tests.people.test_add import valid_person
+
+    data = valid_person(team=str(person.team_id), status="closed", given_name="Maggie")
+    response = alice_client.post(f"/people/{person.pk}/edit/", data)
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.given_name, person.status) == ("Maggie", "closed")
+    assert person.history.count() == 2
+    assert person.history.first().history_user == alice
+    change = AuditEvent.objects.get(action="change")
+    assert "given_name" in change.detail and "status" in change.detail
+
+
+def test_moving_a_person_to_a_team_i_am_not_in_is_refused(alice_client, person, leigh):
+    from tests.people.test_add import valid_person
+
+    data = valid_person(team=str(leigh.pk), status="open")
+    response = alice_client.post(f"/people/{person.pk}/edit/", data)
+    assert response.status_code == 200
+    person.refresh_from_db()
+    assert person.team.name == "Wigan Central"
+    assert Person.objects.count() == 1
