@@ -1,0 +1,49 @@
+"""manage.py seed_demo: the demo data make run loads."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from deal.models import Role, Team, User
+from people.models import Person
+from people.search import normalise_nhs_number, normalise_postcode
+
+
+def test_refuses_with_debug_off(db, settings):
+    settings.DEBUG = False
+    settings.ALLOW_DEMO_DATA = False
+    with pytest.raises(CommandError, match="Refusing"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_loads_teams_staff_and_people_once(db, settings, monkeypatch, capsys):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo pass phrase")
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)  # again: nothing doubles
+    out = capsys.readouterr().out
+    assert "demo pass phrase" in out
+    assert Team.objects.count() == 2
+    assert set(User.objects.values_list("email", "role")) == {
+        ("worker@example.org", Role.FRONTLINE),
+        ("manager@example.org", Role.MANAGER),
+        ("worker2@example.org", Role.FRONTLINE),
+        ("admin@example.org", Role.ADMIN),
+    }
+    assert 55 <= Person.objects.count() <= 65
+    worker = User.objects.get(email="worker@example.org")
+    worker2 = User.objects.get(email="worker2@example.org")
+    assert set(worker.teams.all()).isdisjoint(worker2.teams.all())
+    assert not User.objects.get(email="admin@example.org").teams.exists()
+    assert User.objects.get(email="worker@example.org").check_password("demo pass phrase")
+    for person in Person.objects.all():
+        assert normalise_postcode(person.postcode) == person.postcode
+        assert normalise_nhs_number(person.nhs_number) == person.nhs_number
+
+
+def test_makes_up_a_password_when_none_is_given(db, monkeypatch, capsys):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    call_command("seed_demo", force=True)
+    out = capsys.readouterr().out
+    password = out.split("password: ")[1].split()[0]
+    assert len(password) >= 12
+    assert User.objects.get(email="manager@example.org").check_password(password)
