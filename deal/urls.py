@@ -41,5 +41,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(accounts)),
     path("people/", include("people.urls")),
+    path("", include("conversations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -243,6 +243,14 @@ class WhatMatters(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    conversation = models.ForeignKey(
+        "conversations.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="what_matters_versions",
+        help_text="The conversation in which they said it, if any",
+    )
 
     class Meta:
         verbose_name = "what matters"
@@ -286,6 +294,14 @@ class ProfileEntry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    source_conversation = models.ForeignKey(
+        "conversations.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries_first_noted",
+        help_text="The conversation in which it was first noted, if any",
     )
 
     history = HistoricalRecords()

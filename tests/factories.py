@@ -1,6 +1,12 @@
 """The factories, in one place for tests (they live in the apps because
 seed_demo makes demo data with them too)."""
 
+from conversations.factories import (
+    AgreedActionFactory,
+    ConversationFactory,
+    FollowUpFactory,
+    ThemeFactory,
+)
 from deal.factories import TeamFactory, UserFactory
 from people.factories import (
     PersonFactory,
@@ -10,10 +16,14 @@ from people.factories import (
 )
 
 __all__ = [
+    "AgreedActionFactory",
+    "ConversationFactory",
+    "FollowUpFactory",
     "PersonFactory",
     "PersonInLifeFactory",
     "ProfileEntryFactory",
     "TeamFactory",
+    "ThemeFactory",
     "UserFactory",
     "WhatMattersFactory",
 ]

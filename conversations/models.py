@@ -1,0 +1,319 @@
+"""Conversations with a person, the actions agreed in them, and the follow-up
+of each action until it is done or honestly recorded as not done."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from deal.models import Team
+from people.models import Person
+
+DUE_SOON_DAYS = 7
+
+
+class Theme(models.Model):
+    """A tag for what a conversation was about: loneliness, money, housing…
+    Admins add themes; a theme no longer used is switched off, not deleted."""
+
+    name = models.CharField(max_length=60, unique=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Place(models.TextChoices):
+    HOME = "home", "At their home"
+    PHONE = "phone", "Phone call"
+    VIDEO = "video", "Video call"
+    COMMUNITY = "community", "Community venue"
+    OFFICE = "office", "Office"
+    OTHER = "other", "Somewhere else"
+
+
+class ConversationKind(models.TextChoices):
+    """The three-conversations idea, with the first meeting named for itself."""
+
+    FIRST = "first", "First conversation"
+    FOLLOW_UP = "follow_up", "Follow-up"
+    CRISIS = "crisis", "Crisis support"
+    GOOD_LIFE = "good_life", "Building a good life"
+
+
+class ConversationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    COMPLETE = "complete", "Complete"
+
+
+class ConversationQuerySet(models.QuerySet["Conversation"]):
+    def visible_to(self, user) -> ConversationQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(person__team_id__in=user.team_ids())
+
+    def drafts_of(self, user) -> ConversationQuerySet:
+        return self.filter(recorded_by=user, status=ConversationStatus.DRAFT)
+
+    def with_joins(self) -> ConversationQuerySet:
+        return self.select_related("person", "recorded_by")
+
+
+WELLBEING_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class Conversation(models.Model):
+    """One conversation with a person, recorded in the order a good one goes:
+    their words first, then strengths and interests, then needs, then what was
+    agreed."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="conversations")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conversations_recorded"
+    )
+    happened_at = models.DateTimeField("When")
+    # Blank only while a draft: completing a conversation needs both.
+    place = models.CharField("Where", max_length=20, choices=Place.choices, blank=True)
+    kind = models.CharField(
+        "Kind of conversation", max_length=20, choices=ConversationKind.choices, blank=True
+    )
+    what_matters = models.TextField("What matters to them, in their words", blank=True)
+    staff_present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="conversations_attended"
+    )
+    others_present = models.CharField(
+        "Others there", max_length=500, blank=True, help_text="Name and relationship"
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="conversations")
+    notes = models.TextField(blank=True)
+    # Strengths and interests noticed and needs raised: chosen from the profile
+    # or added to it while recording.
+    profile_entries = models.ManyToManyField(
+        "people.ProfileEntry", blank=True, related_name="conversations"
+    )
+
+    # The four ONS personal wellbeing questions, 0 to 10, when the person
+    # chose to answer them.
+    life_satisfaction = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=WELLBEING_SCALE
+    )
+    worthwhile = models.PositiveSmallIntegerField(null=True, blank=True, validators=WELLBEING_SCALE)
+    happiness = models.PositiveSmallIntegerField(null=True, blank=True, validators=WELLBEING_SCALE)
+    anxiety = models.PositiveSmallIntegerField(null=True, blank=True, validators=WELLBEING_SCALE)
+
+    status = models.CharField(
+        max_length=10, choices=ConversationStatus.choices, default=ConversationStatus.DRAFT
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Raised by one on every save, so that of two people editing at once the
+    # later save is refused rather than silently overwriting the first.
+    version = models.PositiveIntegerField(default=1)
+    # Sent with the form; a second submission with the same key (a double
+    # click, a resubmitted POST) finds this conversation instead of making one.
+    submission_key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+
+    history = HistoricalRecords(
+        excluded_fields=["version", "updated_at", "submission_key", "created_at"],
+        m2m_fields=[themes, staff_present, profile_entries],
+    )
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-happened_at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "-happened_at"], name="conversation_person_idx"),
+            models.Index(
+                fields=["recorded_by", "status", "-happened_at"], name="conversation_by_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} with {self.person} on {self.happened_at:%d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("conversations:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ConversationStatus.DRAFT
+
+    @property
+    def has_wellbeing(self) -> bool:
+        return any(
+            v is not None
+            for v in (self.life_satisfaction, self.worthwhile, self.happiness, self.anxiety)
+        )
+
+
+class Owner(models.TextChoices):
+    """Who will do an agreed action."""
+
+    STAFF = "staff", "A member of staff"
+    PERSON = "person", "The person themself"
+    SOMEONE_IN_LIFE = "someone_in_life", "Someone in their life"
+    PARTNER = "partner", "A partner organisation"
+    COMMUNITY = "community", "A community group"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    NOT_DONE = "not_done", "Not done"
+    NO_LONGER_NEEDED = "no_longer_needed", "No longer needed"
+
+
+# Closing an action this way needs a reason: an honest record of why.
+STATUSES_NEEDING_A_REASON = {ActionStatus.NOT_DONE, ActionStatus.NO_LONGER_NEEDED}
+
+
+class AgreedActionQuerySet(models.QuerySet["AgreedAction"]):
+    def visible_to(self, user) -> AgreedActionQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(team_id__in=user.team_ids())
+
+    def open(self) -> AgreedActionQuerySet:
+        return self.filter(status=ActionStatus.OPEN)
+
+    def owned_by(self, user) -> AgreedActionQuerySet:
+        return self.filter(owner_type=Owner.STAFF, owner_user=user)
+
+    def overdue(self, today: dt.date | None = None) -> AgreedActionQuerySet:
+        today = today or timezone.localdate()
+        return self.open().filter(due__lt=today)
+
+    def due_within(self, days: int, today: dt.date | None = None) -> AgreedActionQuerySet:
+        today = today or timezone.localdate()
+        return self.open().filter(due__gte=today, due__lte=today + dt.timedelta(days=days))
+
+    def overdue_first(self, today: dt.date | None = None) -> AgreedActionQuerySet:
+        """Open and overdue first, then open by due date, then closed ones."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            urgency=Case(
+                When(Q(status=ActionStatus.OPEN, due__lt=today), then=Value(0)),
+                When(status=ActionStatus.OPEN, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        ).order_by("urgency", "due", "id")
+
+    def with_joins(self) -> AgreedActionQuerySet:
+        return self.select_related("person", "owner_user", "conversation")
+
+
+class AgreedAction(models.Model):
+    """Something agreed in a conversation: what will happen, who will do it,
+    by when, and what became of it."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, related_name="actions")
+    # Copied from the conversation so the actions lists filter on one table.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="actions")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="actions")
+
+    what = models.CharField("What will happen", max_length=500)
+    owner_type = models.CharField("Who will do it", max_length=20, choices=Owner.choices)
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions_owned",
+        verbose_name="Member of staff",
+    )
+    owner_name = models.CharField(
+        "Their name",
+        max_length=200,
+        blank=True,
+        help_text="The person in their life, organisation or group",
+    )
+    due = models.DateField("Due by")
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    status_reason = models.CharField("Why", max_length=1000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "created_at"])
+    objects = AgreedActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due", "id"]
+        indexes = [
+            models.Index(fields=["owner_user", "status", "due"], name="action_owner_idx"),
+            models.Index(fields=["team", "status", "due"], name="action_team_idx"),
+            models.Index(fields=["person", "status", "due"], name="action_person_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.what
+
+    def get_absolute_url(self) -> str:
+        return reverse("conversations:action", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.status in STATUSES_NEEDING_A_REASON and not self.status_reason.strip():
+            raise ValidationError({"status_reason": "Enter why"})
+
+    @property
+    def owner_display(self) -> str:
+        if self.owner_type == Owner.STAFF:
+            return str(self.owner_user) if self.owner_user_id else "A member of staff"
+        if self.owner_type == Owner.PERSON:
+            return f"{self.person.display_name} (themself)" if self.person_id else "Themself"
+        label = Owner(self.owner_type).label.removeprefix("A ").removeprefix("Someone ")
+        return f"{self.owner_name} ({label.lower()})" if self.owner_name else label
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ActionStatus.OPEN
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return self.is_open and self.due < (today or timezone.localdate())
+
+
+class FollowUpKind(models.TextChoices):
+    NOTE = "note", "Note"
+    STATUS = "status", "Status changed"
+    REASSIGNED = "reassigned", "Reassigned"
+    CHANGED = "changed", "Corrected"
+
+
+class FollowUp(models.Model):
+    """One step in an action's trail: a note, a change of status or of owner.
+    Kept in order with who and when; never changed afterwards."""
+
+    action = models.ForeignKey(AgreedAction, on_delete=models.PROTECT, related_name="follow_ups")
+    kind = models.CharField(max_length=20, choices=FollowUpKind.choices)
+    note = models.TextField(blank=True)
+    from_status = models.CharField(max_length=20, choices=ActionStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ActionStatus.choices, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["action", "at"], name="follow_up_action_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.by} at {self.at:%d %b %Y %H:%M}"

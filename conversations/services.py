@@ -1,0 +1,350 @@
+"""Recording conversations and following up agreed actions.
+
+Every write here is one transaction (all or nothing), leaves an entry in the
+audit log, and refuses to overwrite a change someone else saved in the
+meantime (ConflictError) rather than silently losing it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from conversations.models import (
+    STATUSES_NEEDING_A_REASON,
+    ActionStatus,
+    AgreedAction,
+    Conversation,
+    ConversationStatus,
+    FollowUp,
+    FollowUpKind,
+    Owner,
+)
+from deal.audit import Actor, audit_record
+from deal.models import AuditAction, User
+from people.models import EntryKind, Person, ProfileEntry, WhatMatters
+
+
+class ConflictError(Exception):
+    """Someone else saved this record after the user opened it."""
+
+    def __init__(self, current: Conversation | AgreedAction) -> None:
+        super().__init__(f"{current} was changed by someone else")
+        self.current = current
+
+
+@dataclass
+class ActionInput:
+    """One agreed action as typed into the conversation form."""
+
+    what: str
+    owner_type: str
+    due: dt.date
+    owner_user: User | None = None
+    owner_name: str = ""
+    # Set when correcting an action that was already saved.
+    pk: int | None = None
+    version: int | None = None
+
+    CORRECTABLE = ("what", "owner_type", "owner_user", "owner_name", "due")
+
+
+@dataclass
+class ConversationContent:
+    """Everything the conversation form collects."""
+
+    fields: dict[str, Any]
+    themes: list = field(default_factory=list)
+    staff_present: list = field(default_factory=list)
+    profile_entries: list[ProfileEntry] = field(default_factory=list)
+    new_entries: list[tuple[EntryKind, str]] = field(default_factory=list)
+    actions: list[ActionInput] = field(default_factory=list)
+
+
+def conversation_save(
+    *,
+    actor: Actor,
+    person: Person,
+    content: ConversationContent,
+    complete: bool,
+    conversation: Conversation | None = None,
+    expected_version: int | None = None,
+    submission_key: uuid.UUID | None = None,
+) -> tuple[Conversation, bool]:
+    """Record a new conversation, or finish or correct one, with its actions
+    and any new profile entries: all or nothing.
+
+    Returns the conversation and whether this call saved it; False means the
+    same submission had already been saved (a double click or a resubmitted
+    form), and nothing more was done.
+    """
+    if conversation is None and submission_key is not None:
+        already = Conversation.objects.filter(submission_key=submission_key).first()
+        if already is not None:
+            return already, False
+    try:
+        return _conversation_save(
+            actor=actor,
+            person=person,
+            content=content,
+            complete=complete,
+            conversation=conversation,
+            expected_version=expected_version,
+            submission_key=submission_key,
+        )
+    except IntegrityError:
+        # The same submission, saved by a request that ran at the same moment.
+        if conversation is None and submission_key is not None:
+            already = Conversation.objects.filter(submission_key=submission_key).first()
+            if already is not None:
+                return already, False
+        raise
+
+
+def _conversation_save(
+    *,
+    actor: Actor,
+    person: Person,
+    content: ConversationContent,
+    complete: bool,
+    conversation: Conversation | None,
+    expected_version: int | None,
+    submission_key: uuid.UUID | None,
+) -> tuple[Conversation, bool]:
+    with transaction.atomic():
+        if conversation is None:
+            conversation = Conversation(person=person, recorded_by=actor.user)
+            if submission_key is not None:
+                conversation.submission_key = submission_key
+            creating = True
+        else:
+            _take_version(Conversation, conversation, expected_version)
+            creating = False
+
+        was_complete = conversation.status == ConversationStatus.COMPLETE
+        for name, value in content.fields.items():
+            setattr(conversation, name, value)
+        if complete or was_complete:
+            # A completed conversation can be corrected, never made a draft again.
+            conversation.status = ConversationStatus.COMPLETE
+            conversation.completed_at = conversation.completed_at or timezone.now()
+        _check_complete(conversation)
+        conversation.full_clean(exclude=["person", "recorded_by", "submission_key"])
+        conversation.save()
+
+        conversation.themes.set(content.themes)
+        conversation.staff_present.set(content.staff_present)
+        entries = list(content.profile_entries)
+        for kind, text in content.new_entries:
+            entries.append(
+                ProfileEntry.objects.create(
+                    person=person,
+                    kind=kind,
+                    text=text.strip(),
+                    recorded_by=actor.user,
+                    source_conversation=conversation,
+                )
+            )
+        conversation.profile_entries.set(entries)
+        _keep_what_matters(actor, person, conversation)
+        for action in content.actions:
+            _save_action(actor, conversation, action)
+
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE if creating else AuditAction.CHANGE,
+            obj=conversation,
+            detail=f"{'Recorded' if creating else 'Changed'} conversation with person "
+            f"{person.pk} ({conversation.status})",
+        )
+    return conversation, True
+
+
+def _take_version(model, obj, expected_version: int | None) -> None:
+    """Claim the next version of a row, or raise ConflictError if someone saved
+    it since `expected_version` was read. The UPDATE takes the row lock, so two
+    saves at the same moment cannot both pass."""
+    if expected_version is None:
+        expected_version = obj.version
+    claimed = model.objects.filter(pk=obj.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise ConflictError(model.objects.get(pk=obj.pk))
+    obj.version = expected_version + 1
+
+
+def _check_complete(conversation: Conversation) -> None:
+    if conversation.status != ConversationStatus.COMPLETE:
+        return
+    errors = {}
+    if not conversation.place:
+        errors["place"] = "Select where the conversation happened"
+    if not conversation.kind:
+        errors["kind"] = "Select the kind of conversation"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _keep_what_matters(actor: Actor, person: Person, conversation: Conversation) -> None:
+    """What the person said matters becomes the newest version on their profile."""
+    words = conversation.what_matters.strip()
+    if not words:
+        return
+    current = person.what_matters.first()
+    if current is not None and current.text == words:
+        return
+    WhatMatters.objects.create(
+        person=person, text=words, recorded_by=actor.user, conversation=conversation
+    )
+
+
+def check_action_owner(
+    *, owner_type: str, owner_user: User | None, owner_name: str, team_id: int
+) -> dict[str, str]:
+    """The rules for who will do an action, as field errors (empty when fine)."""
+    errors = {}
+    if owner_type == Owner.STAFF:
+        if owner_user is None:
+            errors["owner_user"] = "Select the member of staff who will do it"
+        elif team_id not in owner_user.team_ids():
+            errors["owner_user"] = f"{owner_user} is not in this person’s team"
+    elif (
+        owner_type in (Owner.SOMEONE_IN_LIFE, Owner.PARTNER, Owner.COMMUNITY)
+        and not owner_name.strip()
+    ):
+        errors["owner_name"] = {
+            Owner.SOMEONE_IN_LIFE: "Enter the name of the person in their life",
+            Owner.PARTNER: "Enter the name of the partner organisation",
+            Owner.COMMUNITY: "Enter the name of the community group",
+        }[owner_type]
+    return errors
+
+
+def _save_action(actor: Actor, conversation: Conversation, data: ActionInput) -> AgreedAction:
+    person = conversation.person
+    errors = check_action_owner(
+        owner_type=data.owner_type,
+        owner_user=data.owner_user,
+        owner_name=data.owner_name,
+        team_id=person.team_id,
+    )
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "what": data.what.strip(),
+        "owner_type": data.owner_type,
+        "owner_user": data.owner_user if data.owner_type == Owner.STAFF else None,
+        "owner_name": data.owner_name.strip() if data.owner_type != Owner.STAFF else "",
+        "due": data.due,
+    }
+    if data.pk is None:
+        action = AgreedAction(
+            conversation=conversation,
+            person=person,
+            team_id=person.team_id,
+            created_by=actor.user,
+            **values,
+        )
+        action.full_clean()
+        action.save()
+        return action
+
+    action = AgreedAction.objects.get(pk=data.pk, conversation=conversation)
+    changed = [name for name, value in values.items() if getattr(action, name) != value]
+    if not changed:
+        return action
+    _take_version(AgreedAction, action, data.version)
+    for name in changed:
+        setattr(action, name, values[name])
+    action.full_clean()
+    action.save(update_fields=[*changed, "updated_at"])
+    FollowUp.objects.create(
+        action=action,
+        kind=FollowUpKind.CHANGED,
+        note="Corrected: "
+        + ", ".join(AgreedAction._meta.get_field(n).verbose_name for n in changed),
+        by=actor.user,
+    )
+    return action
+
+
+def action_follow_up(
+    *,
+    actor: Actor,
+    action: AgreedAction,
+    expected_version: int,
+    status: str | None = None,
+    reason: str = "",
+    note: str = "",
+    owner_user: User | None = None,
+) -> list[FollowUp]:
+    """Follow an action up: change its status (with a reason where one is
+    needed), add a note, hand it to a colleague in the team. Each is kept in
+    the action's trail in order, with who and when."""
+    note = note.strip()
+    reason = reason.strip()
+    status_changes = status is not None and status != action.status
+    reassigns = owner_user is not None and owner_user != action.owner_user
+    if status_changes and status in STATUSES_NEEDING_A_REASON and not reason:
+        raise ValidationError({"status_reason": "Enter why"})
+    if reassigns and action.team_id not in owner_user.team_ids():
+        raise ValidationError({"owner_user": f"{owner_user} is not in this person’s team"})
+    if not (status_changes or reassigns or note):
+        return []
+
+    trail = []
+    with transaction.atomic():
+        _take_version(AgreedAction, action, expected_version)
+        fields = ["version", "updated_at"]
+        now = timezone.now()
+        if status_changes:
+            trail.append(
+                FollowUp(
+                    action=action,
+                    kind=FollowUpKind.STATUS,
+                    from_status=action.status,
+                    to_status=status,
+                    note=reason,
+                    by=actor.user,
+                    at=now,
+                )
+            )
+            action.status = status
+            action.status_reason = reason if status in STATUSES_NEEDING_A_REASON else ""
+            action.closed_at = None if status == ActionStatus.OPEN else now
+            fields += ["status", "status_reason", "closed_at"]
+        if reassigns:
+            trail.append(
+                FollowUp(
+                    action=action,
+                    kind=FollowUpKind.REASSIGNED,
+                    note=f"From {action.owner_display} to {owner_user}",
+                    by=actor.user,
+                    at=now,
+                )
+            )
+            action.owner_type = Owner.STAFF
+            action.owner_user = owner_user
+            action.owner_name = ""
+            fields += ["owner_type", "owner_user", "owner_name"]
+        if note:
+            trail.append(
+                FollowUp(action=action, kind=FollowUpKind.NOTE, note=note, by=actor.user, at=now)
+            )
+        action.save(update_fields=fields)
+        FollowUp.objects.bulk_create(trail)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=action,
+            detail="Followed up: " + ", ".join(f.get_kind_display().lower() for f in trail),
+        )
+    return trail

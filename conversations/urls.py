@@ -1,0 +1,14 @@
+from django.urls import path
+
+from conversations import action_views, views
+
+app_name = "conversations"
+
+urlpatterns = [
+    path("people/<int:person_pk>/conversations/new/", views.record, name="record"),
+    path("conversations/<int:pk>/", views.detail, name="detail"),
+    path("conversations/<int:pk>/edit/", views.edit, name="edit"),
+    path("conversations/<int:pk>/summary/", views.summary, name="summary"),
+    path("actions/", action_views.action_list, name="actions"),
+    path("actions/<int:pk>/", action_views.action_detail, name="action"),
+]
