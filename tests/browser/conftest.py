@@ -1,0 +1,250 @@
+"""Real-browser tests: Playwright drives the Debian Chromium against the live server.
+
+Every test under tests/browser is marked `browser`. Without /usr/bin/chromium
+they are skipped, unless REQUIRE_BROWSER=1 (as in CI), when a missing browser
+fails them, and a run in which no browser test ran, or one was skipped, fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from playwright.sync_api import ConsoleMessage, Page, expect
+
+from tests.conftest import PASSWORD
+
+# CHROMIUM_PATH lets a developer point at another Chromium build.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+FAILING_IMPACTS = {"serious", "critical"}
+AXE_URL_PATH = "/__browser-tests__/axe-core/axe.min.js"
+AXE_ROUTE = f"**{AXE_URL_PATH}"
+
+BROWSER_DIR = Path(__file__).resolve().parent
+
+
+def _browser_required() -> bool:
+    return os.environ.get("REQUIRE_BROWSER", "").strip() == "1"
+
+
+def _missing_browser_reason() -> str:
+    return f"Chromium not found at {CHROMIUM}: install Debian's chromium package to run these"
+
+
+def _is_browser_test(item: pytest.Item) -> bool:
+    return BROWSER_DIR in Path(str(item.path)).resolve().parents
+
+
+# --- Marking, skipping, and never passing silently in CI --------------------------
+
+# What happened to the browser tests in this run (one conftest, one session).
+_RUN: dict = {"nodeids": set(), "ran": 0, "skipped": []}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # tryfirst: the mark is added before `-m` deselects by it.
+    skip = pytest.mark.skip(reason=_missing_browser_reason())
+    for item in items:
+        if not _is_browser_test(item):
+            continue
+        item.add_marker(pytest.mark.browser)
+        if not CHROMIUM.exists() and not _browser_required():
+            item.add_marker(skip)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # After `-m`/`-k` deselection: the browser tests that will actually run.
+    _RUN["nodeids"] = {item.nodeid for item in session.items if _is_browser_test(item)}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.nodeid not in _RUN["nodeids"]:
+        return
+    if report.when == "call":
+        _RUN["ran"] += 1
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _RUN["skipped"].append(report.nodeid)
+
+
+def _require_browser_problems(config: pytest.Config) -> list[str]:
+    if not _browser_required() or config.option.collectonly:
+        return []
+    problems = []
+    if not _RUN["nodeids"]:
+        problems.append("REQUIRE_BROWSER=1 but no browser test was collected")
+    elif not _RUN["ran"]:
+        problems.append("REQUIRE_BROWSER=1 but no browser test ran")
+    for nodeid in _RUN["skipped"]:
+        problems.append(f"REQUIRE_BROWSER=1 but a browser test was skipped: {nodeid}")
+    return problems
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _require_browser_problems(session.config) and exitstatus in (
+        pytest.ExitCode.OK,
+        pytest.ExitCode.NO_TESTS_COLLECTED,
+    ):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    problems = _require_browser_problems(config)
+    if problems:
+        terminalreporter.section("browser tests required", sep="=", red=True, bold=True)
+        for problem in problems:
+            terminalreporter.write_line(problem, red=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chromium_present() -> None:
+    if CHROMIUM.exists():
+        return
+    if _browser_required():
+        pytest.fail(f"REQUIRE_BROWSER=1: {_missing_browser_reason()}", pytrace=False)
+    pytest.skip(_missing_browser_reason())
+
+
+# --- Playwright and the live server -------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_over_http(request: pytest.FixtureRequest, django_db_setup) -> None:
+    """Start the live server without the redirect to HTTPS: it speaks plain HTTP.
+
+    SecurityMiddleware reads SECURE_SSL_REDIRECT once, when the server thread
+    builds its handler, so the setting is changed only while the server starts
+    (autouse and session-scoped: before any test asks for `live_server`) and no
+    other test sees it changed. It starts after django_db_setup, the order
+    pytest-django itself uses, so the server uses the test database. Secure
+    cookies are kept: Chromium accepts them from http://localhost, a
+    potentially trustworthy origin.
+    """
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        request.getfixturevalue("live_server")
+
+
+class BrowserProblems:
+    """Script errors and Content Security Policy refusals seen on a page."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def watch(self, page: Page) -> None:
+        page.on("pageerror", lambda error: self.messages.append(f"Script error: {error}"))
+        page.on("console", self._console)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.messages.append(f"Console error on {message.location.get('url')}: {message.text}")
+
+
+@pytest.fixture
+def browser_problems(page: Page) -> BrowserProblems:
+    problems = BrowserProblems()
+    problems.watch(page)
+    return problems
+
+
+def _format_violations(page: Page, violations: list[dict]) -> str:
+    lines = [f"Accessibility violations on {page.url} ({page.title()!r}):"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} [{violation['impact']}]: {violation['help']} "
+            f"({violation['helpUrl']})"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    target {node['target']}: {node['html'][:200]}")
+    return "\n".join(lines)
+
+
+def _add_axe(page: Page) -> None:
+    """Put axe-core into the page without loosening its Content Security Policy.
+
+    add_script_tag(path=...) would write axe inline, which the policy
+    (script-src 'self' + nonce) rightly refuses, and bypass_csp would hide any
+    policy problem of the app's own. So axe is served, straight from
+    node_modules, at a same-origin address that only this browser context knows.
+    """
+    context = page.context
+    if not getattr(context, "_axe_routed", False):
+        context.route(
+            AXE_ROUTE,
+            lambda route: route.fulfill(path=str(AXE_JS), content_type="text/javascript"),
+        )
+        context._axe_routed = True
+    origin = re.match(r"^https?://[^/]+", page.url).group(0)
+    page.add_script_tag(url=f"{origin}{AXE_URL_PATH}")
+
+
+@pytest.fixture
+def axe_check(browser_problems: BrowserProblems) -> Callable[[Page], list[dict]]:
+    """Run axe-core on the page as it is now; fail on serious or critical
+    violations (and on any script error or console error seen so far).
+    Returns every violation found, whatever its impact."""
+
+    def check(page: Page) -> list[dict]:
+        page.wait_for_load_state("load")
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            _add_axe(page)
+        results = page.evaluate(
+            """async (tags) => await axe.run(document, {
+                runOnly: {type: "tag", values: tags},
+                resultTypes: ["violations"],
+            })""",
+            AXE_TAGS,
+        )
+        violations = results["violations"]
+        failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+        if failing:
+            pytest.fail(_format_violations(page, failing))
+        if browser_problems.messages:
+            pytest.fail(
+                "\n".join([f"Problems in the browser on {page.url}:", *browser_problems.messages])
+            )
+        return violations
+
+    return check
+
+
+@pytest.fixture
+def sign_in(live_server, page: Page, axe_check) -> Callable:
+    """Sign a user in through the real sign-in form."""
+
+    def _sign_in(user, password: str = PASSWORD) -> Page:
+        page.goto(f"{live_server.url}/accounts/login/")
+        axe_check(page)
+        page.get_by_label("Email address").fill(user.email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", level=1, name="My work")).to_be_visible()
+        return page
+
+    return _sign_in
+
+
+@pytest.fixture
+def alice_page(sign_in, alice) -> Page:
+    """A page in which Alice (frontline, Wigan Central) has signed in."""
+    return sign_in(alice)
