@@ -1,17 +1,227 @@
-from django.http import Http404
+"""Recording, finishing and correcting a conversation; reading it; and the
+plain-English summary for the person."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from conversations import services
+from conversations.forms import (
+    ConversationForm,
+    action_formset,
+    initial_for_actions,
+    new_submission_key,
+    show_without_checking,
+)
+from conversations.history import conversation_changes
+from conversations.models import Conversation
+from deal.audit import Actor, audit_record
+from deal.models import AuditAction
+from deal.permissions import Capability, capability_required
+from people.models import Person
+from people.services import get_person_for
+
+work_with_people = capability_required(Capability.WORK_WITH_PEOPLE)
+NEW_ACTIONS = "actions"
+SAVED_ACTIONS = "saved"
 
 
-def record(request, person_pk):
-    raise Http404
+def get_conversation_for(request: HttpRequest, pk: int, *, record_view: bool) -> Conversation:
+    """The conversation if the user may open its person's record; the same 404
+    for missing and not theirs, with the refusal audited."""
+    conversation = Conversation.objects.with_joins().filter(pk=pk).first()
+    if conversation is None:
+        raise Http404("No such conversation")
+    actor = Actor.from_request(request)
+    if conversation.person.team_id not in request.user.team_ids():
+        audit_record(actor=actor, action=AuditAction.DENIED, obj=conversation)
+        raise Http404("No such conversation")
+    if record_view:
+        audit_record(actor=actor, action=AuditAction.VIEW, obj=conversation)
+    return conversation
 
 
-def detail(request, pk):
-    raise Http404
+def _with_action_lines(data: QueryDict, prefix: str, *, add: bool, remove: int | None) -> QueryDict:
+    """The posted form with a blank action line added, or one taken out, for
+    the page redrawn when JavaScript is not there to do it."""
+    data = data.copy()
+    total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+    if remove is not None and 0 <= remove < total:
+        for index in range(remove, total - 1):
+            for key in [k for k in data if k.startswith(f"{prefix}-{index + 1}-")]:
+                data.setlist(
+                    key.replace(f"{prefix}-{index + 1}-", f"{prefix}-{index}-", 1),
+                    data.getlist(key),
+                )
+        for key in [k for k in data if k.startswith(f"{prefix}-{total - 1}-")]:
+            del data[key]
+        total -= 1
+    if add:
+        total += 1
+    data[f"{prefix}-TOTAL_FORMS"] = str(max(total, 1))
+    return data
 
 
-def edit(request, pk):
-    raise Http404
+def _remove_index(data: QueryDict) -> int | None:
+    try:
+        return int(data["remove_action"])
+    except (KeyError, ValueError):
+        return None
 
 
-def summary(request, pk):
-    raise Http404
+def _conversation_page(
+    request: HttpRequest,
+    *,
+    person: Person,
+    conversation: Conversation | None,
+) -> HttpResponse:
+    """The one form for recording, finishing and correcting: the same rules,
+    the same page."""
+    saved_actions = list(conversation.actions.order_by("id")) if conversation else []
+    redraw = request.method == "POST" and (
+        "add_action" in request.POST or "remove_action" in request.POST
+    )
+    conflict = None
+
+    if request.method == "POST":
+        data = request.POST
+        if redraw:
+            data = _with_action_lines(
+                data, NEW_ACTIONS, add="add_action" in data, remove=_remove_index(data)
+            )
+        completing = "complete" in data or (conversation is not None and not conversation.is_draft)
+        form = ConversationForm(data, person=person, completing=completing, instance=conversation)
+        new_actions = action_formset(data, person=person, prefix=NEW_ACTIONS)
+        saved = action_formset(
+            data, person=person, prefix=SAVED_ACTIONS, initial=initial_for_actions(saved_actions)
+        )
+        if redraw:
+            show_without_checking(form, new_actions, saved)
+        elif _all_valid(form, new_actions, saved):
+            try:
+                result, first_time = services.conversation_save(
+                    actor=Actor.from_request(request),
+                    person=person,
+                    conversation=conversation,
+                    expected_version=form.cleaned_data.get("version"),
+                    submission_key=form.cleaned_data["submission_key"],
+                    complete=completing,
+                    content=form.content(
+                        [f.to_input() for f in saved.forms + new_actions.filled_forms()]
+                    ),
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            except services.ConflictError as error:
+                conflict = error.current
+                # Show both versions; a second save, made knowing theirs, wins.
+                data = data.copy()
+                data["version"] = str(conflict.version)
+                form = ConversationForm(
+                    data, person=person, completing=completing, instance=conversation
+                )
+                show_without_checking(form)
+            else:
+                if first_time:
+                    messages.success(request, _saved_message(result, conversation))
+                return redirect(result)
+    else:
+        initial = {"submission_key": new_submission_key()}
+        if conversation is None:
+            now = timezone.localtime()
+            initial.update(date=now.date(), time=now.strftime("%H:%M"))
+        form = ConversationForm(
+            person=person, completing=False, instance=conversation, initial=initial
+        )
+        new_actions = action_formset(
+            None, person=person, prefix=NEW_ACTIONS, blank_lines=0 if saved_actions else 1
+        )
+        saved = action_formset(
+            None, person=person, prefix=SAVED_ACTIONS, initial=initial_for_actions(saved_actions)
+        )
+
+    return render(
+        request,
+        "conversations/record.html",
+        {
+            "person": person,
+            "conversation": conversation,
+            "form": form,
+            "new_actions": new_actions,
+            "saved_actions": saved,
+            "saved_action_objects": dict(
+                zip([f.prefix for f in saved.forms], saved_actions, strict=False)
+            ),
+            "conflict": conflict,
+            "wellbeing_open": form.is_bound and form.wellbeing_answered,
+        },
+    )
+
+
+def _all_valid(form: ConversationForm, new_actions, saved) -> bool:
+    valid = form.is_valid() & new_actions.is_valid() & saved.is_valid()
+    happened_at = form.cleaned_data.get("happened_at") if hasattr(form, "cleaned_data") else None
+    if happened_at is not None:
+        day = timezone.localtime(happened_at).date()
+        valid &= new_actions.check_due_dates(day)
+    return bool(valid)
+
+
+def _saved_message(conversation: Conversation, before: Conversation | None) -> str:
+    if conversation.is_draft:
+        return "Your draft has been saved. You can finish it from My work."
+    if before is None or before.is_draft:
+        return "The conversation has been recorded"
+    return "Your corrections have been saved"
+
+
+@work_with_people
+def record(request: HttpRequest, person_pk: int) -> HttpResponse:
+    person = get_person_for(request, person_pk, record_view=request.method == "GET")
+    return _conversation_page(request, person=person, conversation=None)
+
+
+@work_with_people
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for(request, pk, record_view=request.method == "GET")
+    return _conversation_page(request, person=conversation.person, conversation=conversation)
+
+
+@work_with_people
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for(request, pk, record_view=True)
+    return render(
+        request,
+        "conversations/detail.html",
+        {
+            "conversation": conversation,
+            "person": conversation.person,
+            "entries": list(conversation.profile_entries.order_by("kind", "id")),
+            "actions": list(conversation.actions.with_joins().order_by("due", "id")),
+            "themes": list(conversation.themes.all()),
+            "staff_present": list(conversation.staff_present.all()),
+            "changes": conversation_changes(conversation),
+        },
+    )
+
+
+@work_with_people
+def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for(request, pk, record_view=True)
+    entries = list(conversation.profile_entries.order_by("kind", "id"))
+    return render(
+        request,
+        "conversations/summary.html",
+        {
+            "conversation": conversation,
+            "person": conversation.person,
+            "strengths_and_interests": [e for e in entries if e.kind != "need"],
+            "actions": list(
+                conversation.actions.with_joins().exclude(status="no_longer_needed").order_by("due")
+            ),
+        },
+    )

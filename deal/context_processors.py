@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -24,5 +25,6 @@ def navigation(request: HttpRequest) -> dict:
     return {
         "service_navigation": [
             {"text": text, "href": href, "active": key == current} for text, href, key in items
-        ]
+        ],
+        "session_seconds": settings.SESSION_COOKIE_AGE,
     }

@@ -79,6 +79,8 @@ class GovukDateField(forms.MultiValueField):
         self.future_only = future_only
         parts = (forms.CharField(), forms.CharField(), forms.CharField())
         super().__init__(fields=parts, require_all_fields=False, **kwargs)
+        name = self._name()
+        self.error_messages["required"] = f"Enter {name[0].lower()}{name[1:]}"
 
     def _name(self) -> str:
         return str(self.label or "Date")
@@ -88,7 +90,6 @@ class GovukDateField(forms.MultiValueField):
 
     def clean(self, value) -> dt.date | None:
         name = self._name()
-        lower = name[0].lower() + name[1:]
         if isinstance(value, dt.date):
             return value
         parts = [str(p or "").strip() for p in (value or ["", "", ""])]
@@ -96,7 +97,7 @@ class GovukDateField(forms.MultiValueField):
         day, month, year = parts[:3]
         if not (day or month or year):
             if self.required:
-                raise ValidationError(f"Enter {lower}", code="required")
+                raise ValidationError(self.error_messages["required"], code="required")
             return None
         missing = [w for w, v in (("day", day), ("month", month), ("year", year)) if not v]
         if missing:
@@ -122,6 +123,8 @@ class GovukDateField(forms.MultiValueField):
         return date
 
     def has_changed(self, initial, data) -> bool:
+        if not any(str(part or "").strip() for part in (data or [])):
+            return initial is not None
         try:
             return self.clean(data) != initial
         except ValidationError:

@@ -230,7 +230,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        # django-axes logs every failed sign-in at WARNING; that is what we want.
-        "django.db.backends": {"level": "INFO"},
+        # django-axes logs failed sign-ins at WARNING; its INFO is bookkeeping.
+        "axes": {"level": "WARNING"},
     },
 }

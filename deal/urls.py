@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from deal import views
+from deal import session, views
 from deal.forms import PasswordResetForm, SetPasswordForm, SignInForm
 
 accounts = [
@@ -14,6 +14,7 @@ accounts = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keep-alive/", session.keep_alive, name="keep_alive"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),

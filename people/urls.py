@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from people import views
 
@@ -10,7 +10,11 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/what-matters/", views.what_matters, name="what_matters"),
-    path("<int:pk>/<str:kind>s/new/", views.entry_add, name="entry_add"),
+    re_path(
+        r"^(?P<pk>[0-9]+)/(?P<kind>strength|interest|need)s/new/$",
+        views.entry_add,
+        name="entry_add",
+    ),
     path("<int:pk>/entries/<int:entry_pk>/archive/", views.entry_archive, name="entry_archive"),
     path("<int:pk>/entries/<int:entry_pk>/restore/", views.entry_restore, name="entry_restore"),
     path("<int:pk>/people-in-their-life/new/", views.person_in_life, name="person_in_life_add"),

@@ -55,3 +55,23 @@ def minutes(duration) -> int:
     if not duration:
         return 0
     return -(-int(duration.total_seconds()) // 60)
+
+
+@register.filter
+def date_input_parts(spec: str) -> list[tuple[str, str, str]]:
+    """ "0:Day:2,1:Month:2,2:Year:4" as (index, label, width) for a date input
+    drawn by hand (where each input needs attributes crispy-forms cannot add)."""
+    return [tuple(item.split(":")) for item in spec.split(",")]
+
+
+@register.simple_tag
+def date_part(value, index) -> str:
+    """The day, month or year (index 0, 1, 2) of a date field's value, whether
+    the form is bound (a list of what was typed) or not (a date)."""
+    index = int(index)
+    if value is None or value == "":
+        return ""
+    if hasattr(value, "year"):
+        return str((value.day, value.month, value.year)[index])
+    parts = list(value) + ["", "", ""]
+    return "" if parts[index] is None else str(parts[index])

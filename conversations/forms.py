@@ -1,0 +1,449 @@
+"""The record-a-conversation form and its agreed actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict, ErrorList
+from django.utils import timezone
+
+from conversations.models import (
+    AgreedAction,
+    Conversation,
+    Owner,
+    Theme,
+)
+from conversations.services import ActionInput, ConversationContent, check_action_owner
+from deal.forms import GovukDateField, GovukFormMixin, _govuk_messages
+from deal.models import User
+from people.models import EntryKind, Person, ProfileEntry
+
+LONG_TEXT = 2000
+NOTES_LENGTH = 10_000
+ENTRY_LENGTH = ProfileEntry._meta.get_field("text").max_length
+WELLBEING_CHOICES = [("", "Not asked")] + [(str(n), str(n)) for n in range(11)]
+WELLBEING_QUESTIONS = {
+    "life_satisfaction": "Overall, how satisfied are you with your life nowadays?",
+    "worthwhile": "Overall, to what extent do you feel that the things you do in your life "
+    "are worthwhile?",
+    "happiness": "Overall, how happy did you feel yesterday?",
+    "anxiety": "Overall, how anxious did you feel yesterday?",
+}
+_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
+
+
+def parse_time(text: str) -> dt.time | None:
+    """ "14:30", "2.30pm", "2pm" and the like; None when it is not a time."""
+    match = _TIME.match(text or "")
+    if not match:
+        return None
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half.lower() == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+class EntryChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: ProfileEntry) -> str:
+        return f"{obj.text} ({obj.get_kind_display().lower()})"
+
+
+class ConversationForm(GovukFormMixin, forms.ModelForm):
+    """A conversation in the order a good one goes: their words first, then
+    strengths and interests, then needs, then the when, where and who."""
+
+    what_matters = forms.CharField(
+        label="What matters to them, in their own words",
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Write it the way they said it. It becomes what matters on their profile.",
+    )
+    noticed = EntryChoiceField(
+        label="Strengths and interests you noticed",
+        queryset=ProfileEntry.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="From their profile.",
+    )
+    new_strengths = forms.CharField(
+        label="New strengths",
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One on each line. They are added to their profile.",
+    )
+    new_interests = forms.CharField(
+        label="New interests",
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One on each line.",
+    )
+    needs_raised = EntryChoiceField(
+        label="Needs they raised",
+        queryset=ProfileEntry.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="From their profile.",
+    )
+    new_needs = forms.CharField(
+        label="New needs",
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One on each line.",
+    )
+    date = GovukDateField(label="Date of the conversation", help_text="For example, 27 3 2026")
+    time = forms.CharField(
+        label="Time",
+        max_length=10,
+        help_text="For example, 14:30 or 2.30pm",
+        widget=forms.TextInput(attrs={"inputmode": "text", "spellcheck": "false"}),
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=NOTES_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        # crispy-forms-gds's character count needs a hint to hang on.
+        help_text="Anything else worth remembering from the conversation.",
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Conversation
+        fields = [
+            "place",
+            "staff_present",
+            "others_present",
+            "kind",
+            "themes",
+            "life_satisfaction",
+            "worthwhile",
+            "happiness",
+            "anxiety",
+        ]
+        widgets = {
+            "place": forms.RadioSelect,
+            "kind": forms.RadioSelect,
+            "staff_present": forms.CheckboxSelectMultiple,
+            "themes": forms.CheckboxSelectMultiple,
+        }
+        labels = {"staff_present": "Staff who were there"}
+
+    def __init__(self, *args, person: Person, completing: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.completing = completing
+        entries = person.entries.current().order_by("kind", "recorded_at", "id")
+        self.fields["noticed"].queryset = entries.filter(
+            kind__in=[EntryKind.STRENGTH, EntryKind.INTEREST]
+        )
+        self.fields["needs_raised"].queryset = entries.filter(kind=EntryKind.NEED)
+        self.fields["staff_present"].queryset = User.objects.filter(
+            is_active=True, teams=person.team_id
+        ).order_by("full_name")
+        self.fields["themes"].queryset = Theme.objects.filter(is_active=True)
+        for name in ("place", "kind"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+            self.fields[name].required = False
+        for name, question in WELLBEING_QUESTIONS.items():
+            self.fields[name] = forms.TypedChoiceField(
+                label=question,
+                choices=WELLBEING_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                help_text="0 is “not at all”, 10 is “completely”",
+            )
+            _govuk_messages(self.fields[name])
+        self.fields["date"].error_messages["required"] = "Enter the date of the conversation"
+        self.fields["time"].error_messages["required"] = "Enter the time of the conversation"
+        if self.instance.pk:
+            local = timezone.localtime(self.instance.happened_at)
+            self.initial.setdefault("date", local.date())
+            self.initial.setdefault("time", local.strftime("%H:%M"))
+            self.initial.setdefault("what_matters", self.instance.what_matters)
+            self.initial.setdefault("notes", self.instance.notes)
+            self.initial.setdefault("submission_key", self.instance.submission_key)
+            self.initial.setdefault("version", self.instance.version)
+            chosen = list(self.instance.profile_entries.values_list("pk", flat=True))
+            self.initial.setdefault("noticed", chosen)
+            self.initial.setdefault("needs_raised", chosen)
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.textarea("what_matters", rows=5, max_characters=LONG_TEXT),
+                legend="What matters to them",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                *(
+                    [Field.checkboxes("noticed", small=True)]
+                    if self.fields["noticed"].queryset.exists()
+                    else []
+                ),
+                Field.textarea("new_strengths", rows=2),
+                Field.textarea("new_interests", rows=2),
+                legend="Strengths and interests",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                *(
+                    [Field.checkboxes("needs_raised", small=True)]
+                    if self.fields["needs_raised"].queryset.exists()
+                    else []
+                ),
+                Field.textarea("new_needs", rows=2),
+                legend="Needs",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field("date"),
+                Field.text("time", field_width=Fluid.ONE_QUARTER),
+                Field.radios("place", small=True, legend_size=Size.SMALL),
+                Field.checkboxes("staff_present", small=True, legend_size=Size.SMALL),
+                Field.text("others_present"),
+                Field.radios("kind", small=True, legend_size=Size.SMALL),
+                Field.checkboxes("themes", small=True, legend_size=Size.SMALL),
+                Field.textarea("notes", rows=5, max_characters=NOTES_LENGTH),
+                legend="About the conversation",
+                legend_size=Size.MEDIUM,
+            ),
+            HTML(
+                '<details class="govuk-details"{% if wellbeing_open %} open{% endif %}>'
+                '<summary class="govuk-details__summary">'
+                '<span class="govuk-details__summary-text">How they are doing: the four '
+                "wellbeing questions (optional)</span></summary>"
+                '<div class="govuk-details__text">'
+            ),
+            Field.select("life_satisfaction"),
+            Field.select("worthwhile"),
+            Field.select("happiness"),
+            Field.select("anxiety"),
+            HTML("</div></details>"),
+            "submission_key",
+            "version",
+        )
+
+    @property
+    def wellbeing_answered(self) -> bool:
+        return any(self[name].value() not in (None, "") for name in WELLBEING_QUESTIONS)
+
+    def clean_time(self) -> dt.time:
+        value = parse_time(self.cleaned_data["time"])
+        if value is None:
+            raise ValidationError("Enter a real time, like 14:30 or 2.30pm")
+        return value
+
+    def _new_entries(self, name: str, kind: EntryKind) -> list[tuple[EntryKind, str]]:
+        lines = [line.strip() for line in self.cleaned_data.get(name, "").splitlines()]
+        lines = [line for line in lines if line]
+        if any(len(line) > ENTRY_LENGTH for line in lines):
+            self.add_error(name, f"Keep each line to {ENTRY_LENGTH} characters or fewer")
+        return [(kind, line) for line in lines]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        date, time = cleaned.get("date"), cleaned.get("time")
+        if date and time:
+            happened_at = timezone.make_aware(dt.datetime.combine(date, time))
+            if happened_at > timezone.now() + dt.timedelta(minutes=5):
+                self.add_error("date", "The conversation must be today or in the past")
+            cleaned["happened_at"] = happened_at
+        if self.completing:
+            if not cleaned.get("place"):
+                self.add_error("place", "Select where the conversation happened")
+            if not cleaned.get("kind"):
+                self.add_error("kind", "Select the kind of conversation")
+        cleaned["new_entries"] = (
+            self._new_entries("new_strengths", EntryKind.STRENGTH)
+            + self._new_entries("new_interests", EntryKind.INTEREST)
+            + self._new_entries("new_needs", EntryKind.NEED)
+        )
+        return cleaned
+
+    def content(self, actions: list[ActionInput]) -> ConversationContent:
+        data = self.cleaned_data
+        fields = {
+            name: data[name]
+            for name in (
+                "place",
+                "kind",
+                "others_present",
+                "what_matters",
+                "notes",
+                "happened_at",
+                *WELLBEING_QUESTIONS,
+            )
+        }
+        return ConversationContent(
+            fields=fields,
+            themes=list(data["themes"]),
+            staff_present=list(data["staff_present"]),
+            profile_entries=[*data["noticed"], *data["needs_raised"]],
+            new_entries=data["new_entries"],
+            actions=actions,
+        )
+
+
+class ActionForm(forms.Form):
+    """One agreed action. Rendered by templates/conversations/includes/
+    action_fields.html, whose inputs MOJ Frontend's add-another renumbers."""
+
+    what = forms.CharField(
+        label="What will happen",
+        max_length=AgreedAction._meta.get_field("what").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    owner_type = forms.ChoiceField(
+        label="Who will do it", choices=Owner.choices, widget=forms.RadioSelect
+    )
+    owner_user = forms.ModelChoiceField(
+        label="Member of staff", queryset=User.objects.none(), required=False
+    )
+    owner_name = forms.CharField(
+        label="Name of the person, organisation or group",
+        max_length=AgreedAction._meta.get_field("owner_name").max_length,
+        required=False,
+    )
+    due = GovukDateField(label="Due by")
+    # For an action already saved: which one, and the version the user saw.
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, team_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.team_id = team_id
+        self.fields["owner_user"].queryset = User.objects.filter(
+            is_active=True, teams=team_id
+        ).order_by("full_name")
+        self.fields["owner_user"].empty_label = "Choose a member of staff"
+        for field in self.fields.values():
+            _govuk_messages(field)
+        self.fields["what"].error_messages["required"] = "Enter what will happen"
+        self.fields["owner_type"].error_messages["required"] = "Select who will do it"
+        self.fields["due"].error_messages["required"] = "Enter the date it is due by"
+
+    def is_blank(self) -> bool:
+        """Nothing typed in this action at all."""
+        visible = [name for name in self.fields if name not in ("id", "version")]
+        return not any(
+            (v if not isinstance(v, list) else any(v))
+            for v in (self[name].value() for name in visible)
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        owner_type = cleaned.get("owner_type")
+        if owner_type:
+            for name, message in check_action_owner(
+                owner_type=owner_type,
+                owner_user=cleaned.get("owner_user"),
+                owner_name=cleaned.get("owner_name", ""),
+                team_id=self.team_id,
+            ).items():
+                self.add_error(name, message)
+        return cleaned
+
+    def to_input(self) -> ActionInput:
+        data = self.cleaned_data
+        return ActionInput(
+            what=data["what"],
+            owner_type=data["owner_type"],
+            owner_user=data.get("owner_user"),
+            owner_name=data.get("owner_name", ""),
+            due=data["due"],
+            pk=data.get("id"),
+            version=data.get("version"),
+        )
+
+
+class BaseActionFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        # A blank action with filled ones after it is a slip: ask, rather than
+        # guess. A blank one at the end is simply the spare line.
+        last_filled = max(
+            (i for i, form in enumerate(self.forms) if not form.is_blank()), default=-1
+        )
+        for index, form in enumerate(self.forms[:last_filled]):
+            if form.is_blank():
+                form.add_error("what", f"Action {index + 1} is empty: fill it in or remove it")
+
+    def filled_forms(self) -> list[ActionForm]:
+        return [form for form in self.forms if not form.is_blank()]
+
+    def check_due_dates(self, conversation_date: dt.date) -> bool:
+        ok = True
+        for form in self.filled_forms():
+            due = form.cleaned_data.get("due")
+            if due and due < conversation_date:
+                form.add_error("due", "The due date must be on or after the conversation")
+                ok = False
+        return ok
+
+
+ActionFormSet = forms.formset_factory(
+    ActionForm, formset=BaseActionFormSet, extra=0, max_num=30, validate_max=True
+)
+
+
+def action_formset(
+    data, *, person: Person, prefix: str, initial=None, blank_lines: int = 0
+) -> BaseActionFormSet:
+    formset_class = forms.formset_factory(
+        ActionForm, formset=BaseActionFormSet, extra=blank_lines, max_num=30, validate_max=True
+    )
+    formset = formset_class(
+        data, prefix=prefix, initial=initial, form_kwargs={"team_id": person.team_id}
+    )
+    # Spare lines may be left blank; a form never needs "required" when blank.
+    for form in formset.forms:
+        form.empty_permitted = True
+        form.use_required_attribute = False
+    return formset
+
+
+def initial_for_actions(actions) -> list[dict]:
+    return [
+        {
+            "id": a.pk,
+            "version": a.version,
+            "what": a.what,
+            "owner_type": a.owner_type,
+            "owner_user": a.owner_user_id,
+            "owner_name": a.owner_name,
+            "due": a.due,
+        }
+        for a in actions
+    ]
+
+
+def new_submission_key() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+def show_without_checking(*forms_and_formsets) -> None:
+    """Mark bound forms as already checked and fine, so a page redrawn for
+    "add another action" or "remove" shows what was typed without errors for
+    what the user has not finished yet."""
+    for thing in forms_and_formsets:
+        if isinstance(thing, forms.BaseFormSet):
+            thing._errors = [ErrorDict() for _ in thing.forms]
+            thing._non_form_errors = ErrorList()
+            for form in thing.forms:
+                form._errors = ErrorDict()
+        else:
+            thing._errors = ErrorDict()

@@ -1,0 +1,142 @@
+"""What changed in a conversation, by whom and when, read from its history
+(django-simple-history) for the conversation page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from conversations.models import Conversation, Theme
+from deal.models import User
+from people.models import ProfileEntry
+
+TRACKED = [
+    "happened_at",
+    "place",
+    "kind",
+    "what_matters",
+    "others_present",
+    "notes",
+    "life_satisfaction",
+    "worthwhile",
+    "happiness",
+    "anxiety",
+    "status",
+]
+# Many-to-many fields: the history rows' reverse accessor, the column naming
+# the chosen object, and the model of those objects.
+MANY = {
+    "themes": ("historicalconversation_themes_set", "theme_id", Theme),
+    "staff_present": ("historicalconversation_staff_present_set", "user_id", User),
+    "profile_entries": (
+        "historicalconversation_profile_entries_set",
+        "profileentry_id",
+        ProfileEntry,
+    ),
+}
+# One save writes a history row for the fields and one for each list of
+# choices that changed; rows this close together by one person are one change.
+SAME_CHANGE = dt.timedelta(seconds=5)
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class Change:
+    at: dt.datetime
+    by: User | None
+    created: bool
+    fields: list[FieldChange] = field(default_factory=list)
+
+
+def _display(conversation_field, value) -> str:
+    if value in (None, ""):
+        return "(blank)"
+    if conversation_field.choices:
+        return str(dict(conversation_field.choices).get(value, value))
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value)
+        return f"{local.day} {local:%B %Y, %H:%M}"
+    return str(value)
+
+
+def conversation_changes(conversation: Conversation) -> list[Change]:
+    """Each change after the conversation was first saved, newest first, with
+    the fields that changed (before and after). A fixed number of queries."""
+    records = list(
+        conversation.history.select_related("history_user")
+        .prefetch_related(*(accessor for accessor, _, _ in MANY.values()))
+        .order_by("history_date", "history_id")
+    )
+    chosen_ids: dict[str, set[int]] = {name: set() for name in MANY}
+    snapshots = []
+    for record in records:
+        snapshot = {name: getattr(record, name) for name in TRACKED}
+        for name, (accessor, column, _) in MANY.items():
+            ids = frozenset(getattr(row, column) for row in getattr(record, accessor).all())
+            snapshot[name] = ids
+            chosen_ids[name] |= ids
+        snapshots.append(snapshot)
+    names = {
+        name: {obj.pk: str(obj) for obj in model.objects.filter(pk__in=chosen_ids[name])}
+        for name, (_, _, model) in MANY.items()
+    }
+
+    changes: list[Change] = []
+    for index, record in enumerate(records):
+        if index == 0:
+            changes.append(Change(at=record.history_date, by=record.history_user, created=True))
+            continue
+        before, after = snapshots[index - 1], snapshots[index]
+        fields = []
+        for name in TRACKED:
+            if before[name] != after[name]:
+                model_field = Conversation._meta.get_field(name)
+                fields.append(
+                    FieldChange(
+                        label=str(model_field.verbose_name).capitalize(),
+                        before=_display(model_field, before[name]),
+                        after=_display(model_field, after[name]),
+                    )
+                )
+        for name in MANY:
+            if before[name] != after[name]:
+                label = str(Conversation._meta.get_field(name).verbose_name).capitalize()
+                fields.append(
+                    FieldChange(
+                        label=label,
+                        before=", ".join(sorted(names[name].get(i, "?") for i in before[name]))
+                        or "(none)",
+                        after=", ".join(sorted(names[name].get(i, "?") for i in after[name]))
+                        or "(none)",
+                    )
+                )
+        if not fields:
+            continue
+        last = changes[-1]
+        if last.by == record.history_user and record.history_date - last.at <= SAME_CHANGE:
+            if not last.created:
+                _merge(last.fields, fields)
+            last.at = record.history_date
+        else:
+            changes.append(
+                Change(at=record.history_date, by=record.history_user, created=False, fields=fields)
+            )
+    return list(reversed(changes))
+
+
+def _merge(into: list[FieldChange], more: list[FieldChange]) -> None:
+    """Fold a later part of the same change in: keep the first 'before'."""
+    by_label = {change.label: change for change in into}
+    for change in more:
+        if change.label in by_label:
+            by_label[change.label].after = change.after
+        else:
+            into.append(change)
