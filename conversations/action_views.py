@@ -1,9 +1,106 @@
-from django.http import Http404
+"""The actions pages: /actions/ (my actions, filtered) and /actions/<id>/
+(an action, its follow-up trail, and following it up)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from conversations import services
+from conversations.action_forms import NOTHING_CHANGED, ActionFilterForm, FollowUpForm
+from conversations.models import AgreedAction, FollowUp, FollowUpKind
+from conversations.services import ConflictError
+from deal.audit import Actor, audit_record
+from deal.models import AuditAction
+from deal.permissions import Capability, capability_required
+
+ACTIONS_PER_PAGE = 25
+work_with_people = capability_required(Capability.WORK_WITH_PEOPLE)
 
 
-def action_list(request):
-    raise Http404
+@work_with_people
+def action_list(request: HttpRequest) -> HttpResponse:
+    form = ActionFilterForm(request.GET, user=request.user)
+    actions = form.filter_actions(AgreedAction.objects.visible_to(request.user))
+    page = Paginator(actions, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "actions/list.html", {"form": form, "page": page})
 
 
-def action_detail(request, pk):
-    raise Http404
+def get_action_for(request: HttpRequest, pk: int, *, record_view: bool = True) -> AgreedAction:
+    """The action with this id if the signed-in user may open it: one of their
+    teams'. Missing and "not yours" get the same 404; a refusal is audited, and
+    so is each view (`record_view`)."""
+    actor = Actor.from_request(request)
+    action = AgreedAction.objects.with_joins().filter(pk=pk).first()
+    if action is None:
+        raise Http404("No such action")
+    if action.team_id not in request.user.team_ids():
+        audit_record(actor=actor, action=AuditAction.DENIED, obj=action)
+        raise Http404("No such action")
+    if record_view:
+        audit_record(
+            actor=actor, action=AuditAction.VIEW, obj=action, detail=f"Person {action.person_id}"
+        )
+    return action
+
+
+@work_with_people
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for(request, pk, record_view=request.method == "GET")
+    form = FollowUpForm(request.POST or None, action=action)
+    conflict = False
+    if request.method == "POST":
+        if form.is_stale():
+            conflict = True
+        elif form.is_valid():
+            try:
+                trail = services.action_follow_up(
+                    actor=Actor.from_request(request),
+                    action=action,
+                    expected_version=form.cleaned_data["version"],
+                    status=form.cleaned_data["status"],
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    owner_user=form.cleaned_data["owner_user"],
+                )
+            except ConflictError:
+                conflict = True
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                if trail:
+                    messages.success(request, _saved_message(action, trail))
+                    return redirect(action)
+                # The form checks this too; kept for the service's own answer.
+                form.add_error(None, NOTHING_CHANGED)
+    if conflict:
+        # Show what is saved now beside what the user typed, and save nothing.
+        action = get_action_for(request, pk, record_view=False)
+        form = form.typed(action)
+    follow_ups = list(action.follow_ups.select_related("by"))
+    return render(
+        request,
+        "actions/detail.html",
+        {
+            "action": action,
+            "follow_ups": follow_ups,
+            "form": form,
+            "conflict": conflict,
+            "last_change": follow_ups[-1] if follow_ups else None,
+        },
+    )
+
+
+def _saved_message(action: AgreedAction, trail: list[FollowUp]) -> str:
+    done = []
+    for step in trail:
+        if step.kind == FollowUpKind.STATUS:
+            done.append(f"it is now marked {action.get_status_display().lower()}")
+        elif step.kind == FollowUpKind.REASSIGNED:
+            done.append(f"it has been handed to {action.owner_user}")
+        elif step.kind == FollowUpKind.NOTE:
+            done.append("your note has been added")
+    return "Follow-up saved: " + ", ".join(done)

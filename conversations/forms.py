@@ -309,8 +309,8 @@ class ActionForm(forms.Form):
     owner_type = forms.ChoiceField(
         label="Who will do it", choices=Owner.choices, widget=forms.RadioSelect
     )
-    owner_user = forms.ModelChoiceField(
-        label="Member of staff", queryset=User.objects.none(), required=False
+    owner_user = forms.TypedChoiceField(
+        label="Member of staff", coerce=int, empty_value=None, required=False
     )
     owner_name = forms.CharField(
         label="Name of the person, organisation or group",
@@ -322,13 +322,15 @@ class ActionForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, team_id: int, **kwargs) -> None:
+    def __init__(self, *args, team_id: int, staff: dict[int, User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.team_id = team_id
-        self.fields["owner_user"].queryset = User.objects.filter(
-            is_active=True, teams=team_id
-        ).order_by("full_name")
-        self.fields["owner_user"].empty_label = "Choose a member of staff"
+        # The team's staff, read once for the whole formset rather than once
+        # for each action's list.
+        self.staff = staff
+        self.fields["owner_user"].choices = [("", "Choose a member of staff")] + [
+            (pk, str(user)) for pk, user in staff.items()
+        ]
         for field in self.fields.values():
             _govuk_messages(field)
         self.fields["what"].error_messages["required"] = "Enter what will happen"
@@ -342,6 +344,10 @@ class ActionForm(forms.Form):
             (v if not isinstance(v, list) else any(v))
             for v in (self[name].value() for name in visible)
         )
+
+    def clean_owner_user(self) -> User | None:
+        pk = self.cleaned_data.get("owner_user")
+        return self.staff.get(pk) if pk is not None else None
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -406,14 +412,18 @@ def action_formset(
     formset_class = forms.formset_factory(
         ActionForm, formset=BaseActionFormSet, extra=blank_lines, max_num=30, validate_max=True
     )
-    formset = formset_class(
-        data, prefix=prefix, initial=initial, form_kwargs={"team_id": person.team_id}
+    # Django lets the extra lines (the new actions) be left blank; the saved
+    # actions (the initial forms) must stay filled in.
+    staff = {
+        user.pk: user
+        for user in User.objects.filter(is_active=True, teams=person.team_id).order_by("full_name")
+    }
+    return formset_class(
+        data,
+        prefix=prefix,
+        initial=initial,
+        form_kwargs={"team_id": person.team_id, "staff": staff},
     )
-    # Spare lines may be left blank; a form never needs "required" when blank.
-    for form in formset.forms:
-        form.empty_permitted = True
-        form.use_required_attribute = False
-    return formset
 
 
 def initial_for_actions(actions) -> list[dict]:

@@ -36,9 +36,6 @@ MANY = {
         ProfileEntry,
     ),
 }
-# One save writes a history row for the fields and one for each list of
-# choices that changed; rows this close together by one person are one change.
-SAME_CHANGE = dt.timedelta(seconds=5)
 
 
 @dataclass
@@ -120,11 +117,15 @@ def conversation_changes(conversation: Conversation) -> list[Change]:
                 )
         if not fields:
             continue
-        last = changes[-1]
-        if last.by == record.history_user and record.history_date - last.at <= SAME_CHANGE:
+        # One save writes a row for the fields and one for each list of choices
+        # that changed, all with the save's mark (services.conversation_save).
+        same_save = record.history_change_reason and (
+            record.history_change_reason == records[index - 1].history_change_reason
+        )
+        if same_save:
+            last = changes[-1]
             if not last.created:
                 _merge(last.fields, fields)
-            last.at = record.history_date
         else:
             changes.append(
                 Change(at=record.history_date, by=record.history_user, created=False, fields=fields)

@@ -215,6 +215,20 @@ class AgreedActionQuerySet(models.QuerySet["AgreedAction"]):
     def with_joins(self) -> AgreedActionQuerySet:
         return self.select_related("person", "owner_user", "conversation")
 
+    def due_later(
+        self, days: int = DUE_SOON_DAYS, today: dt.date | None = None
+    ) -> AgreedActionQuerySet:
+        """Open and due after the next `days` days."""
+        today = today or timezone.localdate()
+        return self.open().filter(due__gt=today + dt.timedelta(days=days))
+
+    def overdue_or_due_soon(
+        self, days: int = DUE_SOON_DAYS, today: dt.date | None = None
+    ) -> AgreedActionQuerySet:
+        """Open and overdue, or due within the next `days` days: what to do next."""
+        today = today or timezone.localdate()
+        return self.open().filter(due__lte=today + dt.timedelta(days=days))
+
 
 class AgreedAction(models.Model):
     """Something agreed in a conversation: what will happen, who will do it,

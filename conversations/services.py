@@ -128,6 +128,10 @@ def _conversation_save(
             _take_version(Conversation, conversation, expected_version)
             creating = False
 
+        # Every history row this save writes (one for the fields, one for each
+        # list of choices that changed) carries the same mark, so the
+        # conversation page can show them as one change.
+        conversation._change_reason = uuid.uuid4().hex
         was_complete = conversation.status == ConversationStatus.COMPLETE
         for name, value in content.fields.items():
             setattr(conversation, name, value)

@@ -5,8 +5,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from conversations.models import DUE_SOON_DAYS, AgreedAction, Conversation, ConversationStatus
 from deal.permissions import Capability, user_can
 from people.models import Person
+
+# Each list on the home page shows this many, with a count of the rest.
+HOME_LIST_LENGTH = 10
 
 
 @login_required
@@ -14,15 +18,42 @@ def home(request: HttpRequest) -> HttpResponse:
     """My work: what needs doing next."""
     if not user_can(request.user, Capability.WORK_WITH_PEOPLE):
         return render(request, "home_admin.html")
+    user = request.user
+    my_actions = (
+        AgreedAction.objects.visible_to(user)
+        .owned_by(user)
+        .overdue_or_due_soon()
+        .with_joins()
+        .overdue_first()
+    )
+    drafts = Conversation.objects.visible_to(user).drafts_of(user).with_joins()
+    recent = (
+        Conversation.objects.visible_to(user)
+        .filter(recorded_by=user, status=ConversationStatus.COMPLETE)
+        .with_joins()
+    )
     my_people = (
-        Person.objects.visible_to(request.user)
-        .filter(named_worker=request.user, status="open")
+        Person.objects.visible_to(user)
+        .filter(named_worker=user, status="open")
         .order_by("-updated_at")
     )
+    my_actions_count = my_actions.count()
+    drafts_count = drafts.count()
+    my_people_count = my_people.count()
     return render(
         request,
         "home.html",
-        {"my_people": my_people[:10], "my_people_count": my_people.count()},
+        {
+            "my_actions": my_actions[:HOME_LIST_LENGTH],
+            "my_actions_count": my_actions_count,
+            "my_actions_more": max(my_actions_count - HOME_LIST_LENGTH, 0),
+            "drafts": drafts[:HOME_LIST_LENGTH],
+            "drafts_more": max(drafts_count - HOME_LIST_LENGTH, 0),
+            "recent": recent[:HOME_LIST_LENGTH],
+            "my_people": my_people[:HOME_LIST_LENGTH],
+            "my_people_more": max(my_people_count - HOME_LIST_LENGTH, 0),
+            "due_soon_days": DUE_SOON_DAYS,
+        },
     )
 
 

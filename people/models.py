@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,11 @@ from simple_history.models import HistoricalRecords
 
 from deal.models import Team
 from people.search import SearchQuery, normalise_name
+
+if TYPE_CHECKING:
+    from conversations.models import AgreedAction
+    from conversations.timeline import Timeline
+    from conversations.wellbeing import Wellbeing
 
 
 class PreferredContact(models.TextChoices):
@@ -363,6 +369,10 @@ class Profile:
     entries: dict[str, list[ProfileEntry]] = field(default_factory=dict)
     archived_entries: dict[str, list[ProfileEntry]] = field(default_factory=dict)
     people_in_life: list[PersonInLife] = field(default_factory=list)
+    # Open agreed actions, overdue first.
+    open_actions: list[AgreedAction] = field(default_factory=list)
+    wellbeing: Wellbeing | None = None
+    timeline: Timeline | None = None
 
     @property
     def strengths(self) -> list[ProfileEntry]:
@@ -389,17 +399,35 @@ class Profile:
         ]
 
 
-def load_profile(person: Person) -> Profile:
+def load_profile(person: Person, *, timeline_page: int | str | None = None) -> Profile:
+    """The person's profile, with the page of their timeline asked for."""
+    # The conversations app builds on this one, so it is imported here, not
+    # at the top, to keep the import graph one-way.
+    from conversations.models import AgreedAction
+    from conversations.timeline import person_timeline
+    from conversations.wellbeing import person_wellbeing
+
     versions = list(person.what_matters.select_related("recorded_by")[:1])
     earlier = person.what_matters.count() - 1 if versions else 0
     entries: dict[str, list[ProfileEntry]] = {kind: [] for kind in EntryKind}
     archived: dict[str, list[ProfileEntry]] = {kind: [] for kind in EntryKind}
     for entry in person.entries.select_related("recorded_by"):
         (archived if entry.is_archived else entries)[entry.kind].append(entry)
+    open_actions = list(
+        AgreedAction.objects.filter(person=person)
+        .open()
+        .overdue_first()
+        .select_related("owner_user")
+    )
+    for action in open_actions:
+        action.person = person  # for owner_display, without a query each
     return Profile(
         what_matters=versions[0] if versions else None,
         earlier_what_matters=earlier,
         entries=entries,
         archived_entries=archived,
         people_in_life=list(person.people_in_life.current()),
+        open_actions=open_actions,
+        wellbeing=person_wellbeing(person),
+        timeline=person_timeline(person, timeline_page),
     )

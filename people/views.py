@@ -71,9 +71,8 @@ def add(request: HttpRequest) -> HttpResponse:
 @work_with_people
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = services.get_person_for(request, pk)
-    return render(
-        request, "people/detail.html", {"person": person, "profile": load_profile(person)}
-    )
+    profile = load_profile(person, timeline_page=request.GET.get("timeline_page"))
+    return render(request, "people/detail.html", {"person": person, "profile": profile})
 
 
 @work_with_people

@@ -1,0 +1,267 @@
+"""Forms of the actions pages: the filters of /actions/ and following an
+action up on /actions/<id>/."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+
+from conversations.models import (
+    DUE_SOON_DAYS,
+    STATUSES_NEEDING_A_REASON,
+    ActionStatus,
+    AgreedAction,
+    AgreedActionQuerySet,
+    Owner,
+)
+from deal.forms import GovukFormMixin
+from deal.models import Team, User
+
+LONG_TEXT = 2000
+ANY = "any"
+ME = "me"
+ANYONE = "anyone"
+ALL_TEAMS = ""
+
+
+class Due:
+    OVERDUE = "overdue"
+    THIS_WEEK = "this_week"
+    LATER = "later"
+
+
+class ActionFilterForm(GovukFormMixin, forms.Form):
+    """The filters of the actions list, read from the query string.
+
+    Every filter has a default (my open actions, in all my teams), so a filter
+    missing from the address or given a value that is not on offer falls back
+    to it; the bad value is named in the error summary.
+    """
+
+    DEFAULTS = {"status": ActionStatus.OPEN.value, "due": ANY, "owner": ME, "team": ALL_TEAMS}
+
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[*ActionStatus.choices, (ANY, "Any status")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    due = forms.ChoiceField(
+        label="Due",
+        choices=[
+            (Due.OVERDUE, "Overdue"),
+            (Due.THIS_WEEK, f"In the next {DUE_SOON_DAYS} days"),
+            (Due.LATER, "Later"),
+            (ANY, "Any time"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Of open actions",
+    )
+    owner = forms.ChoiceField(label="Who will do it", required=False)
+    team = forms.ChoiceField(label="Team", required=False)
+
+    def __init__(self, data: QueryDict, *, user: User) -> None:
+        values = dict(self.DEFAULTS)
+        for name in self.DEFAULTS:
+            if data.get(name):
+                values[name] = data.get(name)
+        super().__init__(values)
+        self.user = user
+        colleagues = (
+            User.objects.filter(teams__in=user.team_ids())
+            .exclude(pk=user.pk)
+            .distinct()
+            .order_by("full_name", "id")
+        )
+        self.fields["owner"].choices = [
+            (ME, "Me"),
+            (ANYONE, "Anyone"),
+            (
+                "Colleagues",
+                [
+                    (str(c.pk), c.full_name if c.is_active else f"{c.full_name} (left)")
+                    for c in colleagues
+                ],
+            ),
+        ]
+        if len(user.team_ids()) > 1:
+            self.fields["team"].choices = [
+                (ALL_TEAMS, "All my teams"),
+                *((str(t.pk), t.name) for t in Team.objects.filter(id__in=user.team_ids())),
+            ]
+        else:
+            # Nothing to choose between.
+            del self.fields["team"]
+        messages = {
+            "status": "Select a status from the list",
+            "due": "Select when it is due from the list",
+            "owner": "Select who will do it from the list",
+            "team": "Select one of your teams",
+        }
+        for name, field in self.fields.items():
+            field.error_messages["invalid_choice"] = messages[name]
+        self.helper.layout = Layout(
+            Field.radios("status", small=True, legend_size=Size.SMALL),
+            Field.radios("due", small=True, legend_size=Size.SMALL),
+            Field.select("owner"),
+            *([Field.select("team")] if "team" in self.fields else []),
+        )
+
+    def chosen(self) -> dict[str, str]:
+        """The filters to apply: what was asked for where it is on offer, the
+        default where it is not."""
+        self.is_valid()
+        chosen = dict(self.DEFAULTS)
+        for name in self.fields:
+            if name not in self.errors and self.cleaned_data.get(name):
+                chosen[name] = self.cleaned_data[name]
+        return chosen
+
+    def filter_actions(self, actions: AgreedActionQuerySet) -> AgreedActionQuerySet:
+        """Narrow down `actions` (already limited to what the user may see)
+        and put the overdue ones first."""
+        chosen = self.chosen()
+        if chosen["status"] != ANY:
+            actions = actions.filter(status=chosen["status"])
+        if chosen["due"] == Due.OVERDUE:
+            actions = actions.overdue()
+        elif chosen["due"] == Due.THIS_WEEK:
+            actions = actions.due_within(DUE_SOON_DAYS)
+        elif chosen["due"] == Due.LATER:
+            actions = actions.due_later(DUE_SOON_DAYS)
+        if chosen["owner"] == ME:
+            actions = actions.owned_by(self.user)
+        elif chosen["owner"] != ANYONE:
+            actions = actions.owned_by(int(chosen["owner"]))
+        if chosen["team"] != ALL_TEAMS:
+            actions = actions.filter(team_id=int(chosen["team"]))
+        return actions.with_joins().overdue_first()
+
+    @property
+    def is_default(self) -> bool:
+        return self.chosen() == self.DEFAULTS
+
+
+def _why_message(status: str) -> str:
+    if status == ActionStatus.NOT_DONE:
+        return "Enter why it was not done"
+    return "Enter why it is no longer needed"
+
+
+NOTHING_CHANGED = "Choose a new status, write a note or choose a colleague"
+
+
+class FollowUpForm(GovukFormMixin, forms.Form):
+    """Follow an action up: a new status (with why, where one is needed), a
+    note, handing it to a colleague; any of them, at least one."""
+
+    status = forms.ChoiceField(
+        label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="Why",
+        required=False,
+        max_length=AgreedAction._meta.get_field("status_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when it was not done or is no longer needed",
+    )
+    note = forms.CharField(
+        label="Follow-up note",
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, who you spoke to and what happens next",
+    )
+    owner_user = forms.ModelChoiceField(
+        label="Hand it to a colleague", queryset=User.objects.none(), required=False
+    )
+    # What the user saw when they opened the page: a save from an older
+    # version is refused as a conflict rather than overwriting someone else.
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    seen_status = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, action: AgreedAction, **kwargs) -> None:
+        initial = {
+            "status": action.status,
+            "version": action.version,
+            "seen_status": action.status,
+            **kwargs.pop("initial", {}),
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.action = action
+        colleagues = User.objects.filter(is_active=True, teams=action.team_id).order_by(
+            "full_name", "id"
+        )
+        if action.owner_type == Owner.STAFF and action.owner_user_id:
+            colleagues = colleagues.exclude(pk=action.owner_user_id)
+        owner = self.fields["owner_user"]
+        owner.queryset = colleagues
+        owner.empty_label = f"No, keep it with {action.owner_display}"
+        owner.error_messages["invalid_choice"] = "Select a colleague from this team"
+        self.fields["status"].error_messages["required"] = "Select a status"
+        self.helper.layout = Layout(
+            Field.radios("status", small=True, legend_size=Size.SMALL),
+            Field.textarea("reason", rows=3),
+            Field.textarea("note", rows=4, max_characters=LONG_TEXT),
+            Field.select("owner_user"),
+            Field("version"),
+            Field("seen_status"),
+        )
+
+    def is_stale(self) -> bool:
+        """Whether the form was filled in from an older version of the action
+        than the one saved now (or does not say which)."""
+        try:
+            return int(self.data.get("version", "")) != self.action.version
+        except ValueError:
+            return True
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        reason = cleaned.get("reason", "").strip()
+        status_changes = bool(status) and status != self.action.status
+        if status_changes and status in STATUSES_NEEDING_A_REASON and not reason:
+            self.add_error("reason", _why_message(status))
+        elif reason and status and not status_changes:
+            # Why is kept with a change of status; with none it would be lost.
+            self.add_error(
+                "reason",
+                "You wrote why but kept the same status: choose a new status, "
+                "or write it as a follow-up note",
+            )
+        if not self.errors and not (
+            status_changes or cleaned.get("note", "").strip() or cleaned.get("owner_user")
+        ):
+            raise ValidationError(NOTHING_CHANGED)
+        return cleaned
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show a refusal of services.action_follow_up beside the field it is about."""
+        fields = {"status_reason": "reason", "owner_user": "owner_user"}
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, messages in error.message_dict.items():
+            self.add_error(fields.get(name), messages)
+
+    def typed(self, current: AgreedAction) -> FollowUpForm:
+        """A fresh form for the action as saved now, holding what the user
+        typed: after a conflict, so they can check it and save again."""
+        data = self.data
+        status = data.get("status", "")
+        if status == data.get("seen_status") or status not in ActionStatus.values:
+            # They did not ask for a new status: show the one saved now.
+            status = current.status
+        return FollowUpForm(
+            action=current,
+            initial={
+                "status": status,
+                "reason": data.get("reason", ""),
+                "note": data.get("note", ""),
+                "owner_user": data.get("owner_user", ""),
+            },
+        )

@@ -1,0 +1,218 @@
+"""Finishing a draft, correcting a conversation, and reading it back."""
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+
+import pytest
+import textstat
+from django.conf import settings
+from django.template.loader import get_template
+from django.utils import timezone
+
+from conversations.models import AgreedAction, Conversation, FollowUp
+from deal.models import AuditEvent
+from tests.conversations.test_record import action, form_data, with_actions
+from tests.conversations.test_record import url as record_url
+from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory, ThemeFactory
+
+
+@pytest.fixture
+def person(alice, wigan):
+    return PersonFactory(given_name="Margaret", family_name="Hughes", team=wigan, created_by=alice)
+
+
+@pytest.fixture
+def recorded(alice_client, alice, person):
+    """A conversation recorded through the page, with one action."""
+    week = timezone.localdate() + dt.timedelta(days=7)
+    data = with_actions(
+        form_data(alice_client, person, notes="First notes"),
+        action("Ring the GP", "staff", week, owner_user=str(alice.pk)),
+    )
+    alice_client.post(record_url(person), data)
+    return Conversation.objects.get()
+
+
+class FormReader(HTMLParser):
+    """What a browser would send back from a page's form, unchanged."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, list[str]] = {}
+        self._textarea = self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.data.setdefault(name, []).append(a.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data.setdefault(name, []).append("")
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.data.setdefault(self._select, []).append(a.get("value", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][-1] += data
+
+
+def edit_data(client, conversation, **overrides):
+    """The edit page's form, as the browser would send it back."""
+    reader = FormReader()
+    reader.feed(client.get(f"/conversations/{conversation.pk}/edit/").content.decode())
+    data = {name: values if len(values) > 1 else values[0] for name, values in reader.data.items()}
+    data.pop("csrfmiddlewaretoken", None)
+    data["complete"] = "1"
+    data.update(overrides)
+    return data
+
+
+def test_correcting_keeps_every_change_and_shows_it(alice_client, alice, recorded):
+    data = edit_data(alice_client, recorded, notes="Corrected notes", place="phone")
+    response = alice_client.post(f"/conversations/{recorded.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    recorded.refresh_from_db()
+    assert recorded.notes == "Corrected notes"
+    assert recorded.place == "phone"
+    assert recorded.version == 2
+    page = alice_client.get(recorded.get_absolute_url()).content.decode()
+    assert "Your corrections have been saved" in page
+    assert "Corrected" in page
+    assert "First notes → Corrected notes" in page
+    assert "At their home → Phone call" in page
+    assert AuditEvent.objects.filter(action="change", object_id=str(recorded.pk)).exists()
+
+
+def test_two_people_editing_the_later_save_is_refused_and_both_versions_shown(
+    client, alice, bob, recorded
+):
+    client.force_login(alice)
+    alices = edit_data(client, recorded, notes="Alice's notes")
+    client.force_login(bob)
+    bobs = edit_data(client, recorded, notes="Bob's notes")
+    assert client.post(f"/conversations/{recorded.pk}/edit/", bobs).status_code == 302
+    client.force_login(alice)
+    response = client.post(f"/conversations/{recorded.pk}/edit/", alices)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone else saved this conversation" in html
+    assert "Bob&#x27;s notes" in html  # theirs
+    assert "Alice&#x27;s notes" in html  # hers, still in the form
+    recorded.refresh_from_db()
+    assert recorded.notes == "Bob's notes"
+    # Having seen both, saving again is her deliberate choice.
+    again = dict(alices, version=re.search(r'name="version" value="(\d+)"', html).group(1))
+    assert client.post(f"/conversations/{recorded.pk}/edit/", again).status_code == 302
+    recorded.refresh_from_db()
+    assert recorded.notes == "Alice's notes"
+
+
+def test_correcting_an_action_is_kept_in_its_trail(alice_client, recorded):
+    data = edit_data(alice_client, recorded)
+    data["saved-0-what"] = "Ring the GP surgery about a hearing test"
+    assert alice_client.post(f"/conversations/{recorded.pk}/edit/", data).status_code == 302
+    action = AgreedAction.objects.get()
+    assert action.what == "Ring the GP surgery about a hearing test"
+    assert FollowUp.objects.get(action=action).note == "Corrected: What will happen"
+    assert action.history.count() == 2
+
+
+def test_finishing_a_draft_completes_it(alice_client, alice, person):
+    draft = ConversationFactory(person=person, recorded_by=alice, status="draft", place="", kind="")
+    data = edit_data(alice_client, draft, place="home", kind="follow_up")
+    response = alice_client.post(f"/conversations/{draft.pk}/edit/", data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert not draft.is_draft
+    assert draft.completed_at is not None
+
+
+def test_a_completed_conversation_cannot_go_back_to_draft(alice_client, recorded):
+    data = edit_data(alice_client, recorded)
+    del data["complete"]
+    data["draft"] = "1"
+    alice_client.post(f"/conversations/{recorded.pk}/edit/", data)
+    recorded.refresh_from_db()
+    assert not recorded.is_draft
+
+
+def test_another_team_cannot_open_or_change_a_conversation(client, carol, recorded):
+    client.force_login(carol)
+    for path in ("", "edit/", "summary/"):
+        assert client.get(f"/conversations/{recorded.pk}/{path}").status_code == 404
+    assert client.post(f"/conversations/{recorded.pk}/edit/", {}).status_code == 404
+    assert AuditEvent.objects.filter(action="denied", user=carol).count() == 4
+
+
+def test_conversation_page_shows_what_was_said_and_agreed(alice_client, recorded):
+    html = alice_client.get(recorded.get_absolute_url()).content.decode()
+    for text in ["Getting back to my allotment", "Ring the GP", "Alice Worker", "First notes"]:
+        assert text in html
+    assert AuditEvent.objects.filter(action="view", object_id=str(recorded.pk)).exists()
+
+
+def test_summary_for_the_person_is_plain_and_has_no_navigation(alice_client, alice, person):
+    conversation = ConversationFactory(person=person, recorded_by=alice, what_matters="My dog")
+    AgreedActionFactory(
+        conversation=conversation, what="Walk to the park", owner_type="person", owner_user=None
+    )
+    html = alice_client.get(f"/conversations/{conversation.pk}/summary/").content.decode()
+    for heading in [
+        "What you told us matters to you",
+        "What you are good at and enjoy",
+        "What we agreed",
+        "Who to contact",
+    ]:
+        assert heading in html
+    assert "My dog" in html
+    assert "Walk to the park" in html
+    assert ">You<" in html
+    assert "govuk-service-navigation" not in html
+
+
+def test_summary_wording_is_plain_english():
+    """The template's own words score 70 or more for reading ease."""
+    source = get_template("conversations/summary.html").template.source
+    text = re.sub(r"{%.*?%}|{{.*?}}|<[^>]+>", " ", source, flags=re.S)
+    text = re.sub(r"\s+", " ", text)
+    score = textstat.flesch_reading_ease(text)
+    assert score >= 70, (score, text)
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_conversation_pages_query_count_is_flat(
+    alice_client, alice, person, rows, django_assert_max_num_queries
+):
+    conversation = ConversationFactory(person=person, recorded_by=alice)
+    conversation.themes.set(ThemeFactory.create_batch(3))
+    AgreedActionFactory.create_batch(rows, conversation=conversation)
+    for n in range(rows // 5):
+        conversation.notes = f"change {n}"
+        conversation.save()
+    for path in ("", "summary/", "edit/"):
+        with django_assert_max_num_queries(25 if path == "edit/" else 18):
+            response = alice_client.get(f"/conversations/{conversation.pk}/{path}")
+        assert response.status_code == 200
+
+
+def test_settings_has_a_session_timeout_the_page_knows(alice_client):
+    html = alice_client.get("/").content.decode()
+    assert f'data-session-seconds="{settings.SESSION_COOKIE_AGE}"' in html
+    assert 'id="session-timeout"' in html
+
+
+def test_keep_alive_needs_a_signed_in_post(client, alice_client):
+    assert alice_client.post("/accounts/keep-alive/").status_code == 204
+    assert alice_client.get("/accounts/keep-alive/").status_code == 405

@@ -1,0 +1,345 @@
+"""The profile's open actions and timeline: /people/<id>/"""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from pytest_django.asserts import assertInHTML
+
+from conversations.models import ActionStatus, ConversationStatus, FollowUpKind, Owner
+from conversations.timeline import EVENTS_PER_PAGE, person_timeline
+from tests.factories import (
+    AgreedActionFactory,
+    ConversationFactory,
+    FollowUpFactory,
+    PersonFactory,
+    PersonInLifeFactory,
+    ProfileEntryFactory,
+    WhatMattersFactory,
+)
+
+# Every query the profile page makes, with a full record: sign-in (session,
+# user, teams), the person, the audit entry, what matters (and how many
+# earlier versions), profile entries, people in their life, open actions,
+# wellbeing answers, the timeline's count and page, one read for each of the
+# three kinds of event on the page, and the session's savepoint and update.
+PROFILE_QUERIES = 19
+
+
+@pytest.fixture
+def person(alice, wigan):
+    return PersonFactory(given_name="Margaret", family_name="Hughes", team=wigan, created_by=alice)
+
+
+def ago(**kwargs) -> dt.datetime:
+    return timezone.now() - dt.timedelta(**kwargs)
+
+
+def profile(client, person, **params) -> str:
+    response = client.get(f"/people/{person.pk}/", params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section_of(html: str, heading_id: str) -> str:
+    """The <section> of the page whose heading has this id."""
+    start = html.rindex("<section", 0, html.index(f'id="{heading_id}"'))
+    return html[start : html.index("</section>", start) + len("</section>")]
+
+
+def timeline_html(html: str) -> str:
+    return section_of(html, "timeline")
+
+
+# --- Open actions -----------------------------------------------------------
+
+
+def test_open_actions_are_listed_overdue_first_with_an_overdue_tag(alice_client, alice, person):
+    today = timezone.localdate()
+    conversation = ConversationFactory(person=person)
+    AgreedActionFactory(
+        conversation=conversation, what="Due next week", due=today + dt.timedelta(7)
+    )
+    overdue = AgreedActionFactory(
+        conversation=conversation, what="Ring the landlord", due=today - dt.timedelta(3)
+    )
+    AgreedActionFactory(conversation=conversation, what="Due today", due=today)
+    AgreedActionFactory(
+        conversation=conversation, what="Already done", status=ActionStatus.DONE, due=today
+    )
+
+    html = profile(alice_client, person)
+    section = section_of(html, "open-actions-heading")
+    assert "Open actions (3)" in section
+    assert section.index("Ring the landlord") < section.index("Due today")
+    assert section.index("Due today") < section.index("Due next week")
+    assert "Already done" not in section
+    assert section.count("Overdue</strong>") == 1
+    assertInHTML(
+        f'<a class="govuk-link" href="/actions/{overdue.pk}/">Ring the landlord</a>', section
+    )
+    assertInHTML('<strong class="govuk-tag govuk-tag--red">Overdue</strong>', section)
+    assert section.index("Overdue</strong>") < section.index("Due today")
+    assert "Alice Worker" in section
+
+
+def test_open_actions_say_who_will_do_them(alice_client, person):
+    conversation = ConversationFactory(person=person)
+    AgreedActionFactory(
+        conversation=conversation, owner_type=Owner.PERSON, owner_user=None, what="Walk daily"
+    )
+    AgreedActionFactory(
+        conversation=conversation,
+        owner_type=Owner.COMMUNITY,
+        owner_user=None,
+        owner_name="Knit and Natter",
+        what="Go to the group",
+    )
+    html = profile(alice_client, person)
+    assert "Margaret Hughes (themself)" in html
+    assert "Knit and Natter (community group)" in html
+
+
+def test_a_person_with_no_open_actions_is_told_so(alice_client, person):
+    assert "No open actions." in profile(alice_client, person)
+
+
+def test_another_persons_open_actions_are_not_listed(alice_client, alice, person):
+    other = PersonFactory(team=person.team, created_by=alice)
+    AgreedActionFactory(conversation=ConversationFactory(person=other), what="Someone else's")
+    assert "Someone else&#x27;s" not in profile(alice_client, person)
+
+
+def test_profile_offers_to_record_a_conversation(alice_client, person):
+    html = profile(alice_client, person)
+    assert f'href="/people/{person.pk}/conversations/new/"' in html
+    assert "Record a conversation" in html
+    # Near the top: before what matters to them.
+    assert html.index("Record a conversation") < html.index("What matters to them")
+
+
+# --- Timeline ---------------------------------------------------------------
+
+
+def test_timeline_is_newest_first_across_conversations_actions_and_follow_ups(
+    alice_client, alice, person
+):
+    first = ConversationFactory(person=person, happened_at=ago(days=10))
+    action = AgreedActionFactory(conversation=first, what="Ring the credit union")
+    action.created_at = ago(days=9)
+    action.save()
+    note = FollowUpFactory(action=action, note="Left a message", at=ago(days=5))
+    second = ConversationFactory(
+        person=person, happened_at=ago(days=3), kind="follow_up", status="draft"
+    )
+    status = FollowUpFactory(
+        action=action,
+        kind=FollowUpKind.STATUS,
+        from_status="open",
+        to_status="done",
+        note="",
+        at=ago(hours=2),
+    )
+
+    events = person_timeline(person).events
+    assert [(e.kind, e.item.pk) for e in events] == [
+        ("follow_up", status.pk),
+        ("conversation", second.pk),
+        ("follow_up", note.pk),
+        ("action", action.pk),
+        ("conversation", first.pk),
+    ]
+    assert [e.title for e in events] == [
+        "Action marked done",
+        "Follow-up",
+        "Follow-up note",
+        "Action agreed",
+        "First conversation",
+    ]
+
+    html = timeline_html(profile(alice_client, person))
+    assert 'class="moj-timeline"' in html
+    assert html.count('class="moj-timeline__item"') == 5
+    positions = [
+        html.index("Action marked done"),
+        html.index(f'href="/conversations/{second.pk}/"'),
+        html.index("Left a message"),
+        html.index("Action agreed"),
+        html.index(f'href="/conversations/{first.pk}/"'),
+    ]
+    assert positions == sorted(positions)
+
+
+def test_timeline_shows_who_when_and_the_status_of_each_conversation(alice_client, alice, person):
+    happened = timezone.make_aware(dt.datetime(2025, 3, 4, 14, 30))
+    ConversationFactory(person=person, happened_at=happened, kind="crisis", place="phone")
+    ConversationFactory(
+        person=person, happened_at=happened - dt.timedelta(days=1), status=ConversationStatus.DRAFT
+    )
+    html = timeline_html(profile(alice_client, person))
+    assertInHTML('<p class="moj-timeline__byline">by Alice Worker</p>', html, count=2)
+    assertInHTML('<time datetime="2025-03-04T14:30:00+00:00">4 March 2025 at 2:30pm</time>', html)
+    assert "Crisis support" in html and "Phone call" in html
+    assertInHTML('<strong class="govuk-tag govuk-tag--green">Complete</strong>', html)
+    assertInHTML('<strong class="govuk-tag govuk-tag--grey">Draft</strong>', html)
+
+
+def test_timeline_shows_what_was_agreed_who_will_do_it_and_when(alice_client, alice, person):
+    action = AgreedActionFactory(
+        conversation=ConversationFactory(person=person),
+        what="Refer to Citizens Advice",
+        due=dt.date(2030, 5, 1),
+    )
+    html = timeline_html(profile(alice_client, person))
+    assertInHTML(
+        f'<a class="govuk-link" href="/actions/{action.pk}/">Refer to Citizens Advice</a>', html
+    )
+    assert "Who will do it: Alice Worker" in html
+    assert "Due by 1 May 2030" in html
+
+
+def test_timeline_shows_reassignments_corrections_and_why_an_action_was_not_done(
+    alice_client, alice, bob, person
+):
+    action = AgreedActionFactory(conversation=ConversationFactory(person=person))
+    FollowUpFactory(action=action, kind=FollowUpKind.REASSIGNED, note="From Alice to Bob", by=bob)
+    FollowUpFactory(action=action, kind=FollowUpKind.CHANGED, note="Corrected: Due by")
+    FollowUpFactory(
+        action=action,
+        kind=FollowUpKind.STATUS,
+        from_status="open",
+        to_status="not_done",
+        note="They moved away",
+    )
+    html = timeline_html(profile(alice_client, person))
+    for text in [
+        "Action reassigned",
+        "From Alice to Bob",
+        "by Bob Manager",
+        "Action corrected",
+        "Corrected: Due by",
+        "Action marked not done",
+        "Why: They moved away",
+    ]:
+        assert text in html, text
+
+
+def test_timeline_is_paged_twenty_at_a_time(alice_client, alice, person):
+    # 15 conversations, each with an action that has been followed up once:
+    # 45 events, so 3 pages.
+    for day in range(15):
+        conversation = ConversationFactory(person=person, happened_at=ago(days=100 - day))
+        action = AgreedActionFactory(conversation=conversation, what=f"Action {day}")
+        FollowUpFactory(action=action, at=ago(days=50 - day))
+
+    pages = [person_timeline(person, n) for n in (1, 2, 3)]
+    assert [len(t.events) for t in pages] == [EVENTS_PER_PAGE, EVENTS_PER_PAGE, 5]
+    assert pages[0].page.paginator.num_pages == 3
+    everything = [(e.kind, e.item.pk) for t in pages for e in t.events]
+    assert len(set(everything)) == 45
+    times = [e.at for t in pages for e in t.events]
+    assert times == sorted(times, reverse=True)
+
+    html = timeline_html(profile(alice_client, person, timeline_page=2))
+    assert html.count('class="moj-timeline__item"') == EVENTS_PER_PAGE
+    assert 'href="?timeline_page=1#timeline"' in html
+    assert 'href="?timeline_page=3#timeline"' in html
+    assertInHTML(
+        '<a class="govuk-link govuk-pagination__link" href="?timeline_page=2#timeline"'
+        ' aria-label="Page 2 of the timeline" aria-current="page">2</a>',
+        html,
+    )
+    last = timeline_html(profile(alice_client, person, timeline_page=3))
+    assert last.count('class="moj-timeline__item"') == 5
+
+
+def test_timeline_page_links_keep_the_rest_of_the_address(alice_client, alice, person):
+    for _ in range(EVENTS_PER_PAGE + 1):
+        ConversationFactory(person=person)
+    html = timeline_html(profile(alice_client, person, timeline_page=1, tab="x"))
+    assert 'href="?timeline_page=2&amp;tab=x#timeline"' in html
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("abc", 1), ("0", 2), ("99", 2), ("", 1)])
+def test_a_timeline_page_that_is_not_there_shows_the_nearest_one(
+    alice_client, alice, person, asked, shown
+):
+    for _ in range(EVENTS_PER_PAGE + 1):
+        ConversationFactory(person=person)
+    assert person_timeline(person, asked).page.number == shown
+    profile(alice_client, person, timeline_page=asked)
+
+
+def test_another_persons_events_never_appear_on_the_timeline(alice_client, alice, person):
+    other = PersonFactory(team=person.team, created_by=alice)
+    theirs = AgreedActionFactory(
+        conversation=ConversationFactory(person=other), what="Their action"
+    )
+    FollowUpFactory(action=theirs, note="Their note")
+    mine = ConversationFactory(person=person)
+
+    events = person_timeline(person).events
+    assert [(e.kind, e.item.pk) for e in events] == [("conversation", mine.pk)]
+    html = profile(alice_client, person)
+    assert "Their action" not in html and "Their note" not in html
+    assert f"/conversations/{theirs.conversation_id}/" not in html
+
+
+def test_a_person_with_no_conversations_has_an_empty_timeline(alice_client, person):
+    html = timeline_html(profile(alice_client, person))
+    assert "No conversations recorded yet." in html
+    assert "moj-timeline__item" not in html
+    assert "govuk-pagination" not in html
+
+
+def test_what_staff_typed_is_shown_as_text_not_run_as_html(alice_client, alice, person):
+    action = AgreedActionFactory(
+        conversation=ConversationFactory(person=person), what='<img src=x onerror="alert(1)">'
+    )
+    FollowUpFactory(action=action, note="<script>alert('note')</script>")
+    html = profile(alice_client, person)
+    assert "<script>alert(" not in html
+    assert "&lt;script&gt;alert(&#x27;note&#x27;)&lt;/script&gt;" in html
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+# --- Queries ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_profile_query_count_does_not_grow_with_conversations_actions_and_follow_ups(
+    alice_client, alice, person, rows, django_assert_max_num_queries
+):
+    WhatMattersFactory.create_batch(rows, person=person, recorded_by=alice)
+    ProfileEntryFactory.create_batch(rows, person=person, kind="strength", recorded_by=alice)
+    PersonInLifeFactory.create_batch(rows, person=person, recorded_by=alice)
+    today = timezone.localdate()
+    for n in range(rows):
+        # A conversation a day, its action and a follow-up of it, so that
+        # every page of the timeline has all three kinds of event.
+        happened_at = ago(days=n, hours=2)
+        conversation = ConversationFactory(
+            person=person,
+            happened_at=happened_at,
+            life_satisfaction=n % 11,
+            anxiety=(n + 3) % 11,
+            status=ConversationStatus.COMPLETE if n % 5 else ConversationStatus.DRAFT,
+        )
+        action = AgreedActionFactory(
+            conversation=conversation,
+            created_at=happened_at + dt.timedelta(minutes=30),
+            owner_type=Owner.PERSON if n % 2 else Owner.STAFF,
+            owner_user=None if n % 2 else alice,
+            due=today + dt.timedelta(days=n - rows // 2),
+        )
+        FollowUpFactory(action=action, at=happened_at + dt.timedelta(hours=1))
+
+    for page in (1, 2) if rows > 10 else (1,):
+        with django_assert_max_num_queries(PROFILE_QUERIES):
+            html = profile(alice_client, person, timeline_page=page)
+        timeline = timeline_html(html)
+        for kind in ('href="/conversations/', "Action agreed", "Follow-up note"):
+            assert kind in timeline, kind
+        assert "app-wellbeing-chart" in html
+        assert "Overdue</strong>" in html
