@@ -5,6 +5,20 @@ from django.urls import reverse
 from deal.permissions import Capability, user_can
 
 
+def _section(request: HttpRequest) -> str:
+    """Which navigation item the page belongs to."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.view_name == "home":
+        return "home"
+    if match.view_name in ("conversations:actions", "conversations:action"):
+        return "actions"
+    if match.namespace in ("people", "conversations"):
+        return "people"
+    return match.namespace
+
+
 def navigation(request: HttpRequest) -> dict:
     """The service navigation: only what the signed-in user's role may use."""
     user = getattr(request, "user", None)
@@ -15,13 +29,11 @@ def navigation(request: HttpRequest) -> dict:
         items += [
             ("My work", reverse("home"), "home"),
             ("People", reverse("people:find"), "people"),
+            ("Actions", reverse("conversations:actions"), "actions"),
         ]
     if user.is_superuser:
         items.append(("Django admin", reverse("admin:index"), "admin"))
-    section = getattr(request, "resolver_match", None)
-    current = ""
-    if section is not None:
-        current = "home" if section.view_name == "home" else section.namespace
+    current = _section(request)
     return {
         "service_navigation": [
             {"text": text, "href": href, "active": key == current} for text, href, key in items

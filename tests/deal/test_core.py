@@ -114,3 +114,11 @@ def test_frontend_fonts_and_images_are_served_where_the_css_asks(client, db):
     assert response.status_code == 200
     moj_image = next((settings.FRONTEND_ASSET_DIRS[1] / "images").glob("icon-*.svg"))
     assert client.get(f"/assets/images/{moj_image.name}").status_code == 200
+
+
+def test_navigation_marks_the_section_of_the_page(alice_client):
+    html = alice_client.get("/actions/").content.decode()
+    assert 'href="/actions/" aria-current="true"' in html
+    html = alice_client.get("/people/").content.decode()
+    assert 'href="/people/" aria-current="true"' in html
+    assert 'href="/actions/" aria-current' not in html
