@@ -114,12 +114,12 @@ RELATIONSHIPS = [
 
 
 def _postcode(outward: str) -> str:
-    return f"{outward} {random.randint(1, 9)}{''.join(random.choices(INWARD_LETTERS, k=2))}"  # noqa: S311
+    return f"{outward} {random.randint(1, 9)}{''.join(random.choices(INWARD_LETTERS, k=2))}"
 
 
 def _town_and_postcode() -> tuple[str, str]:
-    town, districts = random.choice(TOWNS)  # noqa: S311
-    return town, _postcode(random.choice(districts))  # noqa: S311
+    town, districts = random.choice(TOWNS)
+    return town, _postcode(random.choice(districts))
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -135,7 +135,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     )
     place = factory.LazyFunction(_town_and_postcode)
     address_line_1 = factory.LazyFunction(
-        lambda: f"{random.randint(1, 180)} {random.choice(STREETS)}"  # noqa: S311
+        lambda: f"{random.randint(1, 180)} {random.choice(STREETS)}"
     )
     town = factory.LazyAttribute(lambda o: o.place[0])
     postcode = factory.LazyAttribute(lambda o: o.place[1])
@@ -164,7 +164,7 @@ class ProfileEntryFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     kind = EntryKind.STRENGTH
     text = factory.LazyAttribute(
-        lambda o: random.choice(  # noqa: S311
+        lambda o: random.choice(
             {EntryKind.STRENGTH: STRENGTHS, EntryKind.INTEREST: INTERESTS, EntryKind.NEED: NEEDS}[
                 o.kind
             ]

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from conversations.models import AgreedAction, Conversation
 from deal.models import Role, Team, User
 from people.models import Person
 from people.search import normalise_nhs_number, normalise_postcode
@@ -38,6 +39,14 @@ def test_loads_teams_staff_and_people_once(db, settings, monkeypatch, capsys):
     for person in Person.objects.all():
         assert normalise_postcode(person.postcode) == person.postcode
         assert normalise_nhs_number(person.nhs_number) == person.nhs_number
+    # Conversations and actions in every state, so each page has something to show.
+    assert Conversation.objects.count() >= 30
+    assert Conversation.objects.drafts_of(worker).exists()
+    assert AgreedAction.objects.visible_to(worker).owned_by(worker).overdue().exists()
+    assert set(AgreedAction.objects.values_list("status", flat=True)) >= {"open", "done"}
+    for action in AgreedAction.objects.select_related("conversation", "person"):
+        assert action.team_id == action.person.team_id
+        assert action.due >= action.conversation.happened_at.date()
 
 
 def test_makes_up_a_password_when_none_is_given(db, monkeypatch, capsys):

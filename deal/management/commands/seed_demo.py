@@ -5,6 +5,7 @@ up to the target. The demo password is DEMO_PASSWORD, or a new random one,
 printed at the end.
 """
 
+import datetime as dt
 import os
 import random
 import secrets
@@ -13,10 +14,24 @@ import factory.random
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from conversations.factories import AgreedActionFactory, ConversationFactory, FollowUpFactory
+from conversations.models import (
+    ActionStatus,
+    ConversationKind,
+    ConversationStatus,
+    FollowUpKind,
+    Owner,
+    Place,
+    Theme,
+)
 from deal.factories import TeamFactory, UserFactory
 from deal.models import Role, User
 from people.factories import (
+    INTERESTS,
+    NEEDS,
+    STRENGTHS,
     PersonFactory,
     PersonInLifeFactory,
     ProfileEntryFactory,
@@ -82,12 +97,102 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:<22} {name} ({Role(role).label})")
 
     def _make_person(self, team, worker) -> None:
-        named_worker = worker if random.random() < 0.6 else None  # noqa: S311
+        named_worker = worker if random.random() < 0.6 else None
         person = PersonFactory(team=team, created_by=worker, named_worker=named_worker)
-        if random.random() < 0.85:  # noqa: S311
+        if random.random() < 0.85:
             WhatMattersFactory(person=person, recorded_by=worker)
-        for kind, most in ((EntryKind.STRENGTH, 3), (EntryKind.INTEREST, 3), (EntryKind.NEED, 2)):
-            for _ in range(random.randint(0, most)):  # noqa: S311
-                ProfileEntryFactory(person=person, kind=kind, recorded_by=worker)
-        for _ in range(random.randint(0, 2)):  # noqa: S311
+        for kind, texts, most in (
+            (EntryKind.STRENGTH, STRENGTHS, 3),
+            (EntryKind.INTEREST, INTERESTS, 3),
+            (EntryKind.NEED, NEEDS, 2),
+        ):
+            for text in random.sample(texts, k=random.randint(0, most)):
+                ProfileEntryFactory(person=person, kind=kind, text=text, recorded_by=worker)
+        for _ in range(random.randint(0, 2)):
             PersonInLifeFactory(person=person, recorded_by=worker)
+        if random.random() < 0.7:
+            self._make_conversations(person, worker)
+
+    def _make_conversations(self, person, worker) -> None:
+        """A few conversations over recent months, with agreed actions in every
+        state: some done, some honestly not done, some overdue."""
+        themes = list(Theme.objects.filter(is_active=True))
+        today = timezone.localdate()
+        count = random.randint(1, 3)
+        for number in range(count):
+            days_ago = (count - number) * random.randint(20, 40)
+            happened_at = timezone.now() - dt.timedelta(days=days_ago, hours=random.randint(1, 6))
+            draft = number == count - 1 and random.random() < 0.15
+            wellbeing = random.random() < 0.6
+            conversation = ConversationFactory(
+                person=person,
+                recorded_by=worker,
+                happened_at=happened_at,
+                place=random.choice(Place.values),
+                kind=ConversationKind.FIRST
+                if number == 0
+                else random.choice(
+                    [
+                        ConversationKind.FOLLOW_UP,
+                        ConversationKind.GOOD_LIFE,
+                        ConversationKind.CRISIS,
+                    ]
+                ),
+                what_matters=person.what_matters.first().text
+                if person.what_matters.exists()
+                else "",
+                status=ConversationStatus.DRAFT if draft else ConversationStatus.COMPLETE,
+                completed_at=None if draft else happened_at,
+                life_satisfaction=random.randint(3, 9) if wellbeing else None,
+                worthwhile=random.randint(3, 9) if wellbeing else None,
+                happiness=random.randint(2, 9) if wellbeing else None,
+                anxiety=random.randint(1, 8) if wellbeing else None,
+            )
+            conversation.themes.set(random.sample(themes, k=min(len(themes), random.randint(1, 3))))
+            conversation.profile_entries.set(person.entries.all()[:3])
+            for _ in range(random.randint(1, 3)):
+                self._make_action(conversation, worker, happened_at, today)
+
+    def _make_action(self, conversation, worker, agreed_at, today) -> None:
+        agreed_on = timezone.localtime(agreed_at).date()
+        owner = random.choice(Owner.values)
+        names = {
+            Owner.SOMEONE_IN_LIFE: "Their daughter",
+            Owner.PARTNER: random.choice(
+                ["Citizens Advice Wigan", "Wigan and Leigh Housing", "Age UK Wigan Borough"]
+            ),
+            Owner.COMMUNITY: random.choice(
+                [
+                    "Thursday Knit and Natter",
+                    "Leigh Spinners Mill walking group",
+                    "Hindley men's shed",
+                ]
+            ),
+        }
+        due = agreed_on + dt.timedelta(days=random.randint(7, 45))
+        status = ActionStatus.OPEN
+        if due < today and random.random() < 0.7:
+            status = random.choice([ActionStatus.DONE, ActionStatus.DONE, ActionStatus.NOT_DONE])
+        action = AgreedActionFactory(
+            conversation=conversation,
+            owner_type=owner,
+            owner_user=worker if owner == Owner.STAFF else None,
+            owner_name=names.get(owner, ""),
+            due=due,
+            status=status,
+            status_reason="They were in hospital that week"
+            if status == ActionStatus.NOT_DONE
+            else "",
+            created_by=worker,
+            created_at=agreed_at,
+        )
+        if status != ActionStatus.OPEN:
+            FollowUpFactory(
+                action=action,
+                kind=FollowUpKind.STATUS,
+                from_status=ActionStatus.OPEN,
+                to_status=status,
+                note=action.status_reason,
+                by=worker,
+                at=timezone.make_aware(dt.datetime.combine(min(due, today), dt.time(15, 0))),
+            )
