@@ -6,16 +6,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from conversations import services
 from conversations.action_forms import NOTHING_CHANGED, ActionFilterForm, FollowUpForm
 from conversations.models import AgreedAction, FollowUp, FollowUpKind
 from conversations.services import ConflictError
-from deal.audit import Actor, audit_record
-from deal.models import AuditAction
-from deal.permissions import Capability, capability_required
+from deal.audit import Actor
+from deal.permissions import Capability, capability_required, get_for_team
 
 ACTIONS_PER_PAGE = 25
 work_with_people = capability_required(Capability.WORK_WITH_PEOPLE)
@@ -30,21 +29,14 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 
 def get_action_for(request: HttpRequest, pk: int, *, record_view: bool = True) -> AgreedAction:
-    """The action with this id if the signed-in user may open it: one of their
-    teams'. Missing and "not yours" get the same 404; a refusal is audited, and
-    so is each view (`record_view`)."""
-    actor = Actor.from_request(request)
-    action = AgreedAction.objects.with_joins().filter(pk=pk).first()
-    if action is None:
-        raise Http404("No such action")
-    if action.team_id not in request.user.team_ids():
-        audit_record(actor=actor, action=AuditAction.DENIED, obj=action)
-        raise Http404("No such action")
-    if record_view:
-        audit_record(
-            actor=actor, action=AuditAction.VIEW, obj=action, detail=f"Person {action.person_id}"
-        )
-    return action
+    """The action if the user may open it: one of their teams'."""
+    return get_for_team(
+        request,
+        AgreedAction.objects.with_joins(),
+        pk,
+        team_id_of=lambda action: action.team_id,
+        record_view=record_view,
+    )
 
 
 @work_with_people

@@ -19,7 +19,7 @@ from conversations.models import (
     Theme,
 )
 from conversations.services import ActionInput, ConversationContent, check_action_owner
-from deal.forms import GovukDateField, GovukFormMixin, _govuk_messages
+from deal.forms import GovukDateField, GovukFormMixin, govuk_messages
 from deal.models import User
 from people.models import EntryKind, Person, ProfileEntry
 
@@ -167,7 +167,7 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
                 required=False,
                 help_text="0 is “not at all”, 10 is “completely”",
             )
-            _govuk_messages(self.fields[name])
+            govuk_messages(self.fields[name])
         self.fields["date"].error_messages["required"] = "Enter the date of the conversation"
         self.fields["time"].error_messages["required"] = "Enter the time of the conversation"
         if self.instance.pk:
@@ -332,7 +332,7 @@ class ActionForm(forms.Form):
             (pk, str(user)) for pk, user in staff.items()
         ]
         for field in self.fields.values():
-            _govuk_messages(field)
+            govuk_messages(field)
         self.fields["what"].error_messages["required"] = "Enter what will happen"
         self.fields["owner_type"].error_messages["required"] = "Select who will do it"
         self.fields["due"].error_messages["required"] = "Enter the date it is due by"
@@ -399,11 +399,6 @@ class BaseActionFormSet(forms.BaseFormSet):
                 form.add_error("due", "The due date must be on or after the conversation")
                 ok = False
         return ok
-
-
-ActionFormSet = forms.formset_factory(
-    ActionForm, formset=BaseActionFormSet, extra=0, max_num=30, validate_max=True
-)
 
 
 def action_formset(

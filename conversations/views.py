@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -19,9 +19,8 @@ from conversations.forms import (
 )
 from conversations.history import conversation_changes
 from conversations.models import Conversation
-from deal.audit import Actor, audit_record
-from deal.models import AuditAction
-from deal.permissions import Capability, capability_required
+from deal.audit import Actor
+from deal.permissions import Capability, capability_required, get_for_team
 from people.models import Person
 from people.services import get_person_for
 
@@ -31,18 +30,14 @@ SAVED_ACTIONS = "saved"
 
 
 def get_conversation_for(request: HttpRequest, pk: int, *, record_view: bool) -> Conversation:
-    """The conversation if the user may open its person's record; the same 404
-    for missing and not theirs, with the refusal audited."""
-    conversation = Conversation.objects.with_joins().filter(pk=pk).first()
-    if conversation is None:
-        raise Http404("No such conversation")
-    actor = Actor.from_request(request)
-    if conversation.person.team_id not in request.user.team_ids():
-        audit_record(actor=actor, action=AuditAction.DENIED, obj=conversation)
-        raise Http404("No such conversation")
-    if record_view:
-        audit_record(actor=actor, action=AuditAction.VIEW, obj=conversation)
-    return conversation
+    """The conversation if the user may open its person's record."""
+    return get_for_team(
+        request,
+        Conversation.objects.with_joins(),
+        pk,
+        team_id_of=lambda conversation: conversation.person.team_id,
+        record_view=record_view,
+    )
 
 
 def _with_action_lines(data: QueryDict, prefix: str, *, add: bool, remove: int | None) -> QueryDict:

@@ -32,10 +32,10 @@ class GovukFormMixin:
         self.helper.label_size = self.label_size
         self.helper.legend_size = self.label_size
         for field in self.fields.values():
-            _govuk_messages(field)
+            govuk_messages(field)
 
 
-def _govuk_messages(field: forms.Field) -> None:
+def govuk_messages(field: forms.Field) -> None:
     label = str(field.label or "this").strip()
     lower = label[0].lower() + label[1:] if label else label
     choosing = isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(

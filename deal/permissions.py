@@ -8,10 +8,14 @@ person's team: see people.models.PersonQuerySet.visible_to.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
-from deal.models import Role
+from deal.audit import Actor, audit_record
+from deal.models import AuditAction, Role
 
 
 class Capability(StrEnum):
@@ -41,9 +45,6 @@ def require(user, capability: Capability) -> None:
 def capability_required(capability: Capability):
     """Decorate a view: anonymous users go to sign in; others without the
     capability get 403."""
-    from functools import wraps
-
-    from django.contrib.auth.decorators import login_required
 
     def decorator(view):
         @login_required
@@ -55,3 +56,31 @@ def capability_required(capability: Capability):
         return wrapped
 
     return decorator
+
+
+def get_for_team(
+    request,
+    queryset,
+    pk: int,
+    *,
+    team_id_of,
+    record_view: bool = True,
+    detail: str = "",
+):
+    """The record with this id if it belongs to one of the signed-in user's
+    teams: the one door to case records.
+
+    Missing and "not yours" get the same 404, so ids cannot be probed. A
+    refusal is written to the audit log, and so is each view (`record_view`).
+    `team_id_of` says which team a record belongs to.
+    """
+    record = queryset.filter(pk=pk).first()
+    if record is None:
+        raise Http404("No such record")
+    actor = Actor.from_request(request)
+    if team_id_of(record) not in request.user.team_ids():
+        audit_record(actor=actor, action=AuditAction.DENIED, obj=record, detail=detail)
+        raise Http404("No such record")
+    if record_view:
+        audit_record(actor=actor, action=AuditAction.VIEW, obj=record, detail=detail)
+    return record

@@ -6,30 +6,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 
 from deal.audit import Actor, audit_record
 from deal.models import AuditAction
+from deal.permissions import get_for_team
 from people.models import EntryKind, Person, PersonInLife, ProfileEntry, WhatMatters
 
 
 def get_person_for(request: HttpRequest, pk: int, *, record_view: bool = True) -> Person:
-    """The person with this id if the signed-in user may open their record.
-
-    Missing and "not yours" get the same 404, so ids cannot be probed; a refusal
-    is written to the audit log, and so is each view (`record_view`) of a record.
-    """
-    actor = Actor.from_request(request)
-    person = Person.objects.with_profile_joins().filter(pk=pk).first()
-    if person is None:
-        raise Http404("No such person")
-    if person.team_id not in request.user.team_ids():
-        audit_record(actor=actor, action=AuditAction.DENIED, obj=person)
-        raise Http404("No such person")
-    if record_view:
-        audit_record(actor=actor, action=AuditAction.VIEW, obj=person)
-    return person
+    """The person with this id if the signed-in user may open their record
+    (see deal.permissions.get_for_team)."""
+    return get_for_team(
+        request,
+        Person.objects.with_profile_joins(),
+        pk,
+        team_id_of=lambda person: person.team_id,
+        record_view=record_view,
+    )
 
 
 @transaction.atomic

@@ -6,8 +6,14 @@ Carol works in the Leigh team; Dave is an admin, in no team.
 
 import pytest
 
-from deal.factories import TeamFactory, UserFactory
 from deal.models import Role
+from tests.factories import (
+    AgreedActionFactory,
+    ConversationFactory,
+    PersonFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -74,3 +80,30 @@ def alice_client(client, alice):
 def carol_client(client, carol):
     client.force_login(carol)
     return client
+
+
+@pytest.fixture
+def person(alice, wigan):
+    """Margaret "Peggy" Hughes, a resident known to the Wigan team."""
+    return PersonFactory(
+        given_name="Margaret",
+        family_name="Hughes",
+        preferred_name="Peggy",
+        team=wigan,
+        created_by=alice,
+    )
+
+
+@pytest.fixture
+def conversation(person, alice):
+    return ConversationFactory(person=person, recorded_by=alice)
+
+
+@pytest.fixture
+def make_action(conversation):
+    """An action agreed in Alice's conversation with Peggy; Alice's unless said."""
+
+    def make(**fields):
+        return AgreedActionFactory(conversation=conversation, **fields)
+
+    return make

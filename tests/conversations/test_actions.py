@@ -29,32 +29,6 @@ def days(n: int) -> dt.date:
 
 
 @pytest.fixture
-def person(alice, wigan):
-    return PersonFactory(
-        given_name="Margaret",
-        family_name="Hughes",
-        preferred_name="Peggy",
-        team=wigan,
-        created_by=alice,
-    )
-
-
-@pytest.fixture
-def conversation(person, alice):
-    return ConversationFactory(person=person, recorded_by=alice)
-
-
-@pytest.fixture
-def make_action(conversation):
-    """An action agreed in Alice's conversation with Peggy; Alice's unless said."""
-
-    def make(**fields):
-        return AgreedActionFactory(conversation=conversation, **fields)
-
-    return make
-
-
-@pytest.fixture
 def action(make_action):
     return make_action(what="Ring the credit union about a loan", due=days(3))
 

@@ -16,30 +16,6 @@ def days(n: int) -> dt.date:
     return timezone.localdate() + dt.timedelta(days=n)
 
 
-@pytest.fixture
-def person(alice, wigan):
-    return PersonFactory(
-        given_name="Margaret",
-        family_name="Hughes",
-        preferred_name="Peggy",
-        team=wigan,
-        created_by=alice,
-    )
-
-
-@pytest.fixture
-def conversation(person, alice):
-    return ConversationFactory(person=person, recorded_by=alice)
-
-
-@pytest.fixture
-def make_action(conversation):
-    def make(**fields):
-        return AgreedActionFactory(conversation=conversation, **fields)
-
-    return make
-
-
 def test_anonymous_user_is_sent_to_sign_in(client, db):
     response = client.get(HOME)
     assert response.status_code == 302
