@@ -261,7 +261,9 @@ def _save_action(actor: Actor, conversation: Conversation, data: ActionInput) ->
         action.save()
         return action
 
-    action = AgreedAction.objects.get(pk=data.pk, conversation=conversation)
+    action = AgreedAction.objects.filter(pk=data.pk, conversation=conversation).first()
+    if action is None:
+        raise ValidationError("One of the actions is not part of this conversation any more")
     changed = [name for name, value in values.items() if getattr(action, name) != value]
     if not changed:
         return action

@@ -22,9 +22,19 @@ def first_input_id(bound_field: forms.BoundField) -> str:
 def _form_items(form: forms.BaseForm) -> list[dict[str, str]]:
     items = []
     visible = form.visible_fields()
+    top = first_input_id(visible[0]) if visible else "main-content"
     for error in form.non_field_errors():
-        target = first_input_id(visible[0]) if visible else "main-content"
-        items.append({"target": target, "message": error})
+        items.append({"target": top, "message": error})
+    # Hidden fields are ours, not the user's: an error there means the page
+    # was old or altered, and the user still needs to be told.
+    for bound_field in form.hidden_fields():
+        for error in bound_field.errors:
+            items.append(
+                {
+                    "target": top,
+                    "message": f"The page was out of date ({error}). Check it and save again.",
+                }
+            )
     for bound_field in visible:
         for error in bound_field.errors:
             items.append({"target": first_input_id(bound_field), "message": error})

@@ -216,3 +216,20 @@ def test_settings_has_a_session_timeout_the_page_knows(alice_client):
 def test_keep_alive_needs_a_signed_in_post(client, alice_client):
     assert alice_client.post("/accounts/keep-alive/").status_code == 204
     assert alice_client.get("/accounts/keep-alive/").status_code == 405
+
+
+def test_an_altered_page_gets_an_error_not_a_crash(client, alice, recorded, conversation):
+    """Someone else's action id, or a mangled hidden field, is refused politely."""
+    client.force_login(alice)
+    other_action = AgreedActionFactory(conversation=conversation)
+    data = edit_data(client, recorded)
+    data["saved-0-id"] = str(other_action.pk)
+    response = client.post(f"/conversations/{recorded.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    other_action.refresh_from_db()
+    assert other_action.conversation == conversation
+    data = edit_data(client, recorded, version="banana")
+    response = client.post(f"/conversations/{recorded.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "The page was out of date" in response.content.decode()
