@@ -97,6 +97,7 @@ def _conversation_page(
         if redraw:
             show_without_checking(form, new_actions, saved)
         elif _all_valid(form, new_actions, saved):
+            was_draft = conversation is None or conversation.is_draft
             try:
                 result, first_time = services.conversation_save(
                     actor=Actor.from_request(request),
@@ -122,7 +123,7 @@ def _conversation_page(
                 show_without_checking(form)
             else:
                 if first_time:
-                    messages.success(request, _saved_message(result, conversation))
+                    messages.success(request, _saved_message(result, was_draft=was_draft))
                 return redirect(result)
     else:
         initial = {"submission_key": new_submission_key()}
@@ -132,9 +133,9 @@ def _conversation_page(
         form = ConversationForm(
             person=person, completing=False, instance=conversation, initial=initial
         )
-        new_actions = action_formset(
-            None, person=person, prefix=NEW_ACTIONS, blank_lines=0 if saved_actions else 1
-        )
+        # Always one spare line: MOJ Frontend's add-another copies it to add
+        # more, and a spare line left blank is simply not saved.
+        new_actions = action_formset(None, person=person, prefix=NEW_ACTIONS, blank_lines=1)
         saved = action_formset(
             None, person=person, prefix=SAVED_ACTIONS, initial=initial_for_actions(saved_actions)
         )
@@ -166,10 +167,10 @@ def _all_valid(form: ConversationForm, new_actions, saved) -> bool:
     return bool(valid)
 
 
-def _saved_message(conversation: Conversation, before: Conversation | None) -> str:
+def _saved_message(conversation: Conversation, *, was_draft: bool) -> str:
     if conversation.is_draft:
         return "Your draft has been saved. You can finish it from My work."
-    if before is None or before.is_draft:
+    if was_draft:
         return "The conversation has been recorded"
     return "Your corrections have been saved"
 

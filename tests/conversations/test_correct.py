@@ -233,3 +233,16 @@ def test_an_altered_page_gets_an_error_not_a_crash(client, alice, recorded, conv
     response = client.post(f"/conversations/{recorded.pk}/edit/", data)
     assert response.status_code == 200
     assert "The page was out of date" in response.content.decode()
+
+
+def test_finishing_a_draft_says_it_has_been_recorded(alice_client, alice, person):
+    draft = ConversationFactory(person=person, recorded_by=alice, status="draft", place="", kind="")
+    data = edit_data(alice_client, draft, place="home", kind="follow_up")
+    response = alice_client.post(f"/conversations/{draft.pk}/edit/", data, follow=True)
+    assert "The conversation has been recorded" in response.content.decode()
+
+
+def test_correcting_offers_a_spare_line_for_a_new_action(alice_client, recorded):
+    html = alice_client.get(f"/conversations/{recorded.pk}/edit/").content.decode()
+    assert 'name="saved-0-what"' in html
+    assert 'name="actions-0-what"' in html
