@@ -9,6 +9,7 @@ import uuid
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms.utils import ErrorDict, ErrorList
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from deal.models import User
 from people.models import EntryKind, Person, ProfileEntry
 
 LONG_TEXT = 2000
+MAX_ACTIONS = 30
 NOTES_LENGTH = 10_000
 ENTRY_LENGTH = ProfileEntry._meta.get_field("text").max_length
 WELLBEING_CHOICES = [("", "Not asked")] + [(str(n), str(n)) for n in range(11)]
@@ -146,15 +148,31 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.person = person
         self.completing = completing
-        entries = person.entries.current().order_by("kind", "recorded_at", "id")
+        # What is offered: what is current, plus whatever this conversation
+        # already has (an entry archived since, a theme switched off, a
+        # colleague who has left), so a correction never quietly drops it.
+        has = (
+            {
+                "entries": Q(pk__in=self.instance.profile_entries.all()),
+                "themes": Q(pk__in=self.instance.themes.all()),
+                "staff": Q(pk__in=self.instance.staff_present.all()),
+            }
+            if self.instance.pk
+            else {"entries": Q(pk__in=[]), "themes": Q(pk__in=[]), "staff": Q(pk__in=[])}
+        )
+        entries = person.entries.filter(Q(archived_at__isnull=True) | has["entries"]).order_by(
+            "kind", "recorded_at", "id"
+        )
         self.fields["noticed"].queryset = entries.filter(
             kind__in=[EntryKind.STRENGTH, EntryKind.INTEREST]
         )
         self.fields["needs_raised"].queryset = entries.filter(kind=EntryKind.NEED)
-        self.fields["staff_present"].queryset = User.objects.filter(
-            is_active=True, teams=person.team_id
-        ).order_by("full_name")
-        self.fields["themes"].queryset = Theme.objects.filter(is_active=True)
+        self.fields["staff_present"].queryset = (
+            User.objects.filter(Q(is_active=True, teams=person.team_id) | has["staff"])
+            .distinct()
+            .order_by("full_name")
+        )
+        self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | has["themes"])
         for name in ("place", "kind"):
             self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
             self.fields[name].required = False
@@ -402,16 +420,34 @@ class BaseActionFormSet(forms.BaseFormSet):
 
 
 def action_formset(
-    data, *, person: Person, prefix: str, initial=None, blank_lines: int = 0
+    data,
+    *,
+    person: Person,
+    prefix: str,
+    initial=None,
+    blank_lines: int = 0,
+    saved_actions: list[AgreedAction] | None = None,
 ) -> BaseActionFormSet:
+    """The agreed actions of the form: the new ones (extra lines, which may be
+    left blank) or the saved ones (exactly as many as were saved)."""
+    saved_actions = saved_actions or []
+    limit = len(saved_actions) if prefix == "saved" else MAX_ACTIONS
     formset_class = forms.formset_factory(
-        ActionForm, formset=BaseActionFormSet, extra=blank_lines, max_num=30, validate_max=True
+        ActionForm,
+        formset=BaseActionFormSet,
+        extra=blank_lines,
+        max_num=limit,
+        absolute_max=limit,
+        validate_max=True,
     )
-    # Django lets the extra lines (the new actions) be left blank; the saved
-    # actions (the initial forms) must stay filled in.
+    # The team's active staff, read once for every line; anyone who has left
+    # but still owns a saved action stays on the list for that action.
+    owners = [a.owner_user_id for a in saved_actions if a.owner_user_id]
     staff = {
         user.pk: user
-        for user in User.objects.filter(is_active=True, teams=person.team_id).order_by("full_name")
+        for user in User.objects.filter(Q(is_active=True, teams=person.team_id) | Q(pk__in=owners))
+        .distinct()
+        .order_by("full_name")
     }
     return formset_class(
         data,

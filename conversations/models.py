@@ -125,9 +125,18 @@ class Conversation(models.Model):
     # Sent with the form; a second submission with the same key (a double
     # click, a resubmitted POST) finds this conversation instead of making one.
     submission_key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    # The key of the last correction saved, so that sending the same
+    # correction again (a refresh, a double click) changes nothing more.
+    last_submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(
-        excluded_fields=["version", "updated_at", "submission_key", "created_at"],
+        excluded_fields=[
+            "version",
+            "updated_at",
+            "submission_key",
+            "last_submission_key",
+            "created_at",
+        ],
         m2m_fields=[themes, staff_present, profile_entries],
     )
     objects = ConversationQuerySet.as_manager()

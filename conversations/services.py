@@ -40,6 +40,11 @@ class ConflictError(Exception):
         self.current = current
 
 
+class ActionConflictError(ConflictError):
+    """One of a conversation's agreed actions was changed (followed up,
+    handed on) after the user opened the conversation to correct it."""
+
+
 @dataclass
 class ActionInput:
     """One agreed action as typed into the conversation form."""
@@ -89,6 +94,12 @@ def conversation_save(
         already = Conversation.objects.filter(submission_key=submission_key).first()
         if already is not None:
             return already, False
+    if (
+        conversation is not None
+        and submission_key is not None
+        and conversation.last_submission_key == submission_key
+    ):
+        return conversation, False
     try:
         return _conversation_save(
             actor=actor,
@@ -126,7 +137,9 @@ def _conversation_save(
             creating = True
         else:
             _take_version(Conversation, conversation, expected_version)
+            conversation.last_submission_key = submission_key
             creating = False
+        said_before = conversation.what_matters if not creating else None
 
         # Every history row this save writes (one for the fields, one for each
         # list of choices that changed) carries the same mark, so the
@@ -157,7 +170,8 @@ def _conversation_save(
                 )
             )
         conversation.profile_entries.set(entries)
-        _keep_what_matters(actor, person, conversation)
+        if conversation.what_matters != said_before:
+            _keep_what_matters(actor, person, conversation)
         for action in content.actions:
             _save_action(actor, conversation, action)
 
@@ -181,7 +195,8 @@ def _take_version(model, obj, expected_version: int | None) -> None:
         version=F("version") + 1
     )
     if not claimed:
-        raise ConflictError(model.objects.get(pk=obj.pk))
+        error = ActionConflictError if model is AgreedAction else ConflictError
+        raise error(model.objects.get(pk=obj.pk))
     obj.version = expected_version + 1
 
 
@@ -198,9 +213,15 @@ def _check_complete(conversation: Conversation) -> None:
 
 
 def _keep_what_matters(actor: Actor, person: Person, conversation: Conversation) -> None:
-    """What the person said matters becomes the newest version on their profile."""
+    """What the person said matters becomes the newest version on their
+    profile, unless a later conversation has said something newer."""
     words = conversation.what_matters.strip()
     if not words:
+        return
+    later = person.conversations.filter(happened_at__gt=conversation.happened_at).exclude(
+        what_matters=""
+    )
+    if later.exists():
         return
     current = person.what_matters.first()
     if current is not None and current.text == words:

@@ -26,6 +26,7 @@ from people.services import get_person_for
 
 work_with_people = capability_required(Capability.WORK_WITH_PEOPLE)
 NEW_ACTIONS = "actions"
+MAX_ACTIONS = 30
 SAVED_ACTIONS = "saved"
 
 
@@ -44,7 +45,12 @@ def _with_action_lines(data: QueryDict, prefix: str, *, add: bool, remove: int |
     """The posted form with a blank action line added, or one taken out, for
     the page redrawn when JavaScript is not there to do it."""
     data = data.copy()
-    total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+    except ValueError:
+        total = 1
+    # Never more lines than a conversation may have, whatever was sent.
+    total = min(max(total, 0), MAX_ACTIONS)
     if remove is not None and 0 <= remove < total:
         for index in range(remove, total - 1):
             for key in [k for k in data if k.startswith(f"{prefix}-{index + 1}-")]:
@@ -56,7 +62,7 @@ def _with_action_lines(data: QueryDict, prefix: str, *, add: bool, remove: int |
             del data[key]
         total -= 1
     if add:
-        total += 1
+        total = min(total + 1, MAX_ACTIONS)
     data[f"{prefix}-TOTAL_FORMS"] = str(max(total, 1))
     return data
 
@@ -81,6 +87,7 @@ def _conversation_page(
         "add_action" in request.POST or "remove_action" in request.POST
     )
     conflict = None
+    conflict_action = None
 
     if request.method == "POST":
         data = request.POST
@@ -92,7 +99,11 @@ def _conversation_page(
         form = ConversationForm(data, person=person, completing=completing, instance=conversation)
         new_actions = action_formset(data, person=person, prefix=NEW_ACTIONS)
         saved = action_formset(
-            data, person=person, prefix=SAVED_ACTIONS, initial=initial_for_actions(saved_actions)
+            data,
+            person=person,
+            prefix=SAVED_ACTIONS,
+            initial=initial_for_actions(saved_actions),
+            saved_actions=saved_actions,
         )
         if redraw:
             show_without_checking(form, new_actions, saved)
@@ -107,11 +118,34 @@ def _conversation_page(
                     submission_key=form.cleaned_data["submission_key"],
                     complete=completing,
                     content=form.content(
-                        [f.to_input() for f in saved.forms + new_actions.filled_forms()]
+                        [
+                            f.to_input()
+                            for f in saved.forms[: len(saved_actions)] + new_actions.filled_forms()
+                        ]
                     ),
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
+            except services.ActionConflictError as error:
+                # An action was followed up or handed on meanwhile: show it as
+                # it is now, keep what was typed, and take its new version so a
+                # second save, made knowing that, goes through.
+                conflict_action = error.current
+                data = data.copy()
+                for index, action in enumerate(saved_actions):
+                    if action.pk == conflict_action.pk:
+                        data[f"{SAVED_ACTIONS}-{index}-version"] = str(conflict_action.version)
+                form = ConversationForm(
+                    data, person=person, completing=completing, instance=conversation
+                )
+                saved = action_formset(
+                    data,
+                    person=person,
+                    prefix=SAVED_ACTIONS,
+                    initial=initial_for_actions(saved_actions),
+                    saved_actions=saved_actions,
+                )
+                show_without_checking(form, saved)
             except services.ConflictError as error:
                 conflict = error.current
                 # Show both versions; a second save, made knowing theirs, wins.
@@ -126,6 +160,8 @@ def _conversation_page(
                     messages.success(request, _saved_message(result, was_draft=was_draft))
                 return redirect(result)
     else:
+        # A new key each time the page is opened: a second sending of the same
+        # page (a refresh, a double click) is then recognised and saves nothing.
         initial = {"submission_key": new_submission_key()}
         if conversation is None:
             now = timezone.localtime()
@@ -137,7 +173,11 @@ def _conversation_page(
         # more, and a spare line left blank is simply not saved.
         new_actions = action_formset(None, person=person, prefix=NEW_ACTIONS, blank_lines=1)
         saved = action_formset(
-            None, person=person, prefix=SAVED_ACTIONS, initial=initial_for_actions(saved_actions)
+            None,
+            person=person,
+            prefix=SAVED_ACTIONS,
+            initial=initial_for_actions(saved_actions),
+            saved_actions=saved_actions,
         )
 
     return render(
@@ -153,6 +193,7 @@ def _conversation_page(
                 zip([f.prefix for f in saved.forms], saved_actions, strict=False)
             ),
             "conflict": conflict,
+            "conflict_action": conflict_action,
             "wellbeing_open": form.is_bound and form.wellbeing_answered,
         },
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from deal.forms import GovukDateField, GovukFormMixin
 from deal.models import Team, User
@@ -81,17 +82,26 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
             "status": forms.RadioSelect,
         }
 
+    # When the record was last saved, as the user was shown it: a later save by
+    # someone else is then refused rather than silently undone.
+    last_saved = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.instance.pk:
+            self.fields["last_saved"].initial = self.instance.updated_at.isoformat()
         teams = Team.objects.filter(id__in=user.team_ids())
         self.fields["team"].queryset = teams
         self.fields["team"].empty_label = None
         self.fields["team"].error_messages["required"] = "Select a team"
         if len(user.team_ids()) == 1 and not self.instance.pk:
             self.fields["team"].initial = user.team_ids()[0]
+        # Staff who have left stay on the list while they are the named
+        # worker, so saving other details does not quietly remove them.
+        current_worker = Q(pk=self.instance.named_worker_id or 0)
         self.fields["named_worker"].queryset = User.objects.filter(
-            is_active=True, teams__in=user.team_ids()
+            Q(is_active=True, teams__in=user.team_ids()) | current_worker
         ).distinct()
         self.fields["named_worker"].empty_label = "No named worker yet"
         self.fields["named_worker"].required = False
@@ -158,6 +168,7 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
                 legend="Team and named worker",
                 legend_size=Size.MEDIUM,
             ),
+            "last_saved",
         )
 
     def clean_nhs_number(self) -> str:

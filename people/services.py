@@ -38,9 +38,26 @@ def person_create(*, actor: Actor, fields: dict[str, Any], what_matters: str = "
     return person
 
 
+class PersonChangedError(Exception):
+    """Someone else saved the person's details after the user opened them."""
+
+    def __init__(self, current: Person) -> None:
+        super().__init__(f"{current} was changed by someone else")
+        self.current = current
+
+
 @transaction.atomic
-def person_update(*, actor: Actor, person: Person, fields: dict[str, Any]) -> list[str]:
-    """Change a person's details; returns the names of the fields that changed."""
+def person_update(
+    *, actor: Actor, person: Person, fields: dict[str, Any], last_saved: str = ""
+) -> list[str]:
+    """Change a person's details; returns the names of the fields that changed.
+
+    `last_saved` is the time of the save the user was shown; if the record has
+    been saved since, nothing is changed and PersonChangedError says by whom.
+    """
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if last_saved and current.updated_at.isoformat() != last_saved:
+        raise PersonChangedError(current)
     changed = [name for name, value in fields.items() if getattr(person, name) != value]
     if not changed:
         return []
@@ -48,6 +65,18 @@ def person_update(*, actor: Actor, person: Person, fields: dict[str, Any]) -> li
         setattr(person, name, fields[name])
     person.full_clean(exclude=["created_by"])
     person.save(update_fields=[*changed, "updated_at"])
+    if "team" in changed:
+        # Actions carry their person's team (so the action lists filter on one
+        # table): they move with the person, to the team that now holds them.
+        from conversations.models import AgreedAction
+
+        moved = AgreedAction.objects.filter(person=person).update(team=person.team)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=person,
+            detail=f"Moved to team {person.team_id} with {moved} agreed actions",
+        )
     audit_record(
         actor=actor, action=AuditAction.CHANGE, obj=person, detail="Changed " + ", ".join(changed)
     )

@@ -57,7 +57,9 @@ def add(request: HttpRequest) -> HttpResponse:
         return redirect("people:find")
     form = AddPersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "not_a_duplicate"}
+        fields = {
+            k: v for k, v in form.cleaned_data.items() if k not in ("not_a_duplicate", "last_saved")
+        }
         try:
             person = services.person_create(actor=Actor.from_request(request), fields=fields)
         except ValidationError as error:
@@ -82,12 +84,30 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=Person.objects.get(pk=person.pk), user=request.user
     )
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        last_saved = fields.pop("last_saved", "")
         try:
             changed = services.person_update(
-                actor=Actor.from_request(request), person=person, fields=form.cleaned_data
+                actor=Actor.from_request(request),
+                person=person,
+                fields=fields,
+                last_saved=last_saved,
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except services.PersonChangedError as error:
+            # Keep what they typed, show that someone else saved first, and let
+            # a second save (made knowing that) go through.
+            data = request.POST.copy()
+            data["last_saved"] = error.current.updated_at.isoformat()
+            form = PersonForm(data, instance=error.current, user=request.user)
+            form.is_valid()
+            form.add_error(
+                None,
+                "Someone else saved changes to their details after you opened this page. "
+                "Check what is saved now on their profile, then save again if your changes "
+                "are still right",
+            )
         else:
             if changed:
                 messages.success(request, "Their details have been saved")

@@ -2,13 +2,16 @@
 // helpers. Every page works without JavaScript; these only make it easier.
 import { initAll as initGovuk } from '/static/govuk/govuk-frontend.min.js'
 import { initAll as initMoj } from '/static/moj/moj-frontend.min.js'
-import { keepTyped, clearKept } from '/static/js/keep-typed.mjs'
+import { keepTyped, clearKept, clearAllKept } from '/static/js/keep-typed.mjs'
 import { warnBeforeTimeout } from '/static/js/session-timeout.mjs'
 import { countFormsetItems } from '/static/js/formset.mjs'
 
 initGovuk()
 initMoj()
 clearKept(document)
+document.querySelectorAll('form[data-sign-out]').forEach((form) => {
+  form.addEventListener('submit', clearAllKept)
+})
 document.querySelectorAll('form[data-keep-typed]').forEach(keepTyped)
 document.querySelectorAll('[data-formset-prefix]').forEach(countFormsetItems)
 warnBeforeTimeout(document.body)

@@ -1,19 +1,33 @@
 // Keep a copy of what is typed into a long form in this browser until the
 // save succeeds, so that nothing is lost to an expired session, a dropped
-// connection or a closed tab. The copy is keyed by the form's submission key
-// and cleared by the page that confirms the save (data-clear-kept).
+// connection or a closed tab.
+//
+// - The copy is kept per page (its path) with the form's submission key.
+// - Only what the user typed or chose comes back: never hidden fields (which
+//   record the version of the record the page was drawn from), so a restored
+//   copy can never hide someone else's later save.
+// - It comes back only on a freshly opened page (data-restore-kept), never on
+//   a page the server redrew with errors or a conflict: that page already
+//   holds what was sent.
+// - The page that confirms a save (data-clear-kept, listing the keys it
+//   saved) removes the copies with those keys; signing out removes them all.
 const STORE = 'deal:kept:'
 const SKIP = new Set(['csrfmiddlewaretoken'])
 
-function storageKey (form) {
+function storageKey () {
   return STORE + window.location.pathname
+}
+
+function isTyped (element) {
+  return element.name && !SKIP.has(element.name) && element.type !== 'submit' &&
+    element.type !== 'hidden' && element.type !== 'button'
 }
 
 function readForm (form) {
   const values = {}
   for (const element of form.elements) {
-    if (!element.name || SKIP.has(element.name) || element.type === 'submit') continue
-    if ((element.type === 'checkbox' || element.type === 'radio')) {
+    if (!isTyped(element)) continue
+    if (element.type === 'checkbox' || element.type === 'radio') {
       if (element.checked) (values[element.name] ||= []).push(element.value)
     } else {
       (values[element.name] ||= []).push(element.value)
@@ -23,8 +37,8 @@ function readForm (form) {
 }
 
 function writeForm (form, values) {
-  for (const element of form.elements) {
-    if (!element.name || SKIP.has(element.name) || element.type === 'submit') continue
+  const elements = Array.from(form.elements).filter(isTyped)
+  for (const element of elements) {
     if (!(element.name in values)) {
       if (element.type === 'checkbox' || element.type === 'radio') element.checked = false
       continue
@@ -33,16 +47,19 @@ function writeForm (form, values) {
     if (element.type === 'checkbox' || element.type === 'radio') {
       element.checked = saved.includes(element.value)
     } else {
-      const nth = Array.from(form.elements).filter((e) => e.name === element.name).indexOf(element)
+      const nth = elements.filter((e) => e.name === element.name).indexOf(element)
       if (saved[nth] !== undefined) element.value = saved[nth]
     }
   }
 }
 
 function hasText (values) {
-  return Object.entries(values).some(([name, list]) =>
-    !name.endsWith('_FORMS') && !['submission_key', 'version'].includes(name) &&
-    list.some((v) => v && v.trim() !== ''))
+  return Object.values(values).some((list) => list.some((v) => v && v.trim() !== ''))
+}
+
+function submissionKey (form) {
+  const input = form.querySelector('input[name="submission_key"]')
+  return input ? input.value : ''
 }
 
 function announce (form) {
@@ -53,34 +70,38 @@ function announce (form) {
   form.prepend(note)
 }
 
+function store (form) {
+  const values = readForm(form)
+  if (!hasText(values)) return
+  const lines = form.querySelectorAll('.moj-add-another__item').length
+  try {
+    window.localStorage.setItem(storageKey(), JSON.stringify({
+      key: submissionKey(form), values, lines, at: Date.now()
+    }))
+  } catch (error) { /* storage full or switched off: the server still has the form */ }
+}
+
 export function keepTyped (form) {
-  const key = storageKey(form)
-  const formIsFresh = !document.querySelector('.govuk-error-summary')
-  const kept = window.localStorage.getItem(key)
-  if (kept && formIsFresh) {
+  const kept = window.localStorage.getItem(storageKey())
+  if (kept && form.hasAttribute('data-restore-kept')) {
     try {
       const { values, lines } = JSON.parse(kept)
       if (lines) ensureLines(form, lines)
       writeForm(form, values)
       announce(form)
+      // From now on the copy belongs to this page's submission.
+      store(form)
     } catch (error) {
-      window.localStorage.removeItem(key)
+      window.localStorage.removeItem(storageKey())
     }
   }
   let timer
-  const save = () => {
+  const later = () => {
     window.clearTimeout(timer)
-    timer = window.setTimeout(() => {
-      const values = readForm(form)
-      if (!hasText(values)) return
-      const lines = form.querySelectorAll('.moj-add-another__item').length
-      try {
-        window.localStorage.setItem(key, JSON.stringify({ values, lines, at: Date.now() }))
-      } catch (error) { /* storage full or switched off: the server still has the form */ }
-    }, 400)
+    timer = window.setTimeout(() => store(form), 400)
   }
-  form.addEventListener('input', save)
-  form.addEventListener('change', save)
+  form.addEventListener('input', later)
+  form.addEventListener('change', later)
 }
 
 // Put back as many action lines as there were, using add-another's button.
@@ -93,18 +114,30 @@ function ensureLines (form, lines) {
   }
 }
 
+function forEachCopy (visit) {
+  for (let i = window.localStorage.length - 1; i >= 0; i--) {
+    const name = window.localStorage.key(i)
+    if (name && name.startsWith(STORE)) visit(name)
+  }
+}
+
 export function clearKept (root) {
   const saved = root.querySelectorAll('[data-clear-kept]')
   if (!saved.length) return
-  const keys = new Set(Array.from(saved, (element) => element.dataset.clearKept))
-  for (let i = window.localStorage.length - 1; i >= 0; i--) {
-    const name = window.localStorage.key(i)
-    if (!name || !name.startsWith(STORE)) continue
+  const keys = new Set()
+  saved.forEach((element) => element.dataset.clearKept.split(/\s+/).forEach((k) => k && keys.add(k)))
+  forEachCopy((name) => {
     try {
-      const { values } = JSON.parse(window.localStorage.getItem(name))
-      if (keys.has((values.submission_key || [])[0])) window.localStorage.removeItem(name)
+      if (keys.has(JSON.parse(window.localStorage.getItem(name)).key)) {
+        window.localStorage.removeItem(name)
+      }
     } catch (error) {
       window.localStorage.removeItem(name)
     }
-  }
+  })
+}
+
+// Signing out on purpose: leave nothing of anyone's record on a shared device.
+export function clearAllKept () {
+  forEachCopy((name) => window.localStorage.removeItem(name))
 }

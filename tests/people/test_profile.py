@@ -8,6 +8,7 @@ from tests.factories import (
     PersonFactory,
     PersonInLifeFactory,
     ProfileEntryFactory,
+    UserFactory,
     WhatMattersFactory,
 )
 
@@ -226,3 +227,63 @@ def test_moving_a_person_to_a_team_i_am_not_in_is_refused(alice_client, person, 
     person.refresh_from_db()
     assert person.team.name == "Wigan Central"
     assert Person.objects.count() == 1
+
+
+def test_moving_a_person_moves_their_actions_to_the_new_team(
+    client, alice, carol, wigan, leigh, person
+):
+    from conversations.models import AgreedAction
+    from tests.factories import AgreedActionFactory, ConversationFactory
+    from tests.people.test_add import valid_person
+
+    alice.teams.add(leigh)
+    action = AgreedActionFactory(conversation=ConversationFactory(person=person, recorded_by=alice))
+    client.force_login(alice)
+    data = valid_person(team=str(leigh.pk), status="open")
+    assert client.post(f"/people/{person.pk}/edit/", data).status_code == 302
+    assert AgreedAction.objects.get().team == leigh
+    client.force_login(carol)
+    assert client.get(f"/actions/{action.pk}/").status_code == 200
+    wigan_only = UserFactory(teams=[wigan])
+    client.force_login(wigan_only)
+    assert client.get(f"/actions/{action.pk}/").status_code == 404
+
+
+def test_two_people_changing_details_the_later_save_is_refused(client, alice, bob, person):
+    import re
+
+    from tests.people.test_add import valid_person
+
+    def last_saved(html):
+        return re.search(r'name="last_saved" value="([^"]*)"', html).group(1)
+
+    client.force_login(alice)
+    alices_page = last_saved(client.get(f"/people/{person.pk}/edit/").content.decode())
+    client.force_login(bob)
+    bobs_page = last_saved(client.get(f"/people/{person.pk}/edit/").content.decode())
+    bobs = valid_person(team=str(person.team_id), status="open", phone="07700 900123")
+    response = client.post(f"/people/{person.pk}/edit/", {**bobs, "last_saved": bobs_page})
+    assert response.status_code == 302
+    client.force_login(alice)
+    alices = valid_person(team=str(person.team_id), status="open", pronouns="she/her")
+    response = client.post(f"/people/{person.pk}/edit/", {**alices, "last_saved": alices_page})
+    assert response.status_code == 200
+    assert "Someone else saved changes to their details" in response.content.decode()
+    person.refresh_from_db()
+    assert person.phone == "07700 900123"
+    assert person.pronouns == ""
+
+
+def test_a_named_worker_who_left_is_kept_when_other_details_change(client, alice, wigan, person):
+    from tests.people.test_add import valid_person
+
+    leaver = UserFactory(teams=[wigan])
+    person.named_worker = leaver
+    person.save()
+    leaver.is_active = False
+    leaver.save()
+    client.force_login(alice)
+    data = valid_person(team=str(person.team_id), status="open", named_worker=str(leaver.pk))
+    assert client.post(f"/people/{person.pk}/edit/", data).status_code == 302
+    person.refresh_from_db()
+    assert person.named_worker == leaver
