@@ -58,7 +58,7 @@ def test_database_refuses_changes_to_the_audit_log_on_postgresql(alice):
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        pytest.skip("the append-only trigger exists only on PostgreSQL")
+        pytest.skip(reason="the append-only trigger exists only on PostgreSQL")
     AuditEvent.objects.create(user=alice, action="view", object_type="x", object_id="1")
     with pytest.raises(DatabaseError), connection.cursor() as cursor:
         cursor.execute("UPDATE deal_auditevent SET detail = 'rewritten'")
