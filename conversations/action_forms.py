@@ -16,10 +16,9 @@ from conversations.models import (
     AgreedActionQuerySet,
     Owner,
 )
-from deal.forms import GovukFormMixin
+from deal.forms import LONG_TEXT, GovukFormMixin
 from deal.models import Team, User
 
-LONG_TEXT = 2000
 ANY = "any"
 ME = "me"
 ANYONE = "anyone"

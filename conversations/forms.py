@@ -20,11 +20,10 @@ from conversations.models import (
     Theme,
 )
 from conversations.services import ActionInput, ConversationContent, check_action_owner
-from deal.forms import GovukDateField, GovukFormMixin, govuk_messages
+from deal.forms import LONG_TEXT, GovukDateField, GovukFormMixin, govuk_messages
 from deal.models import User
 from people.models import EntryKind, Person, ProfileEntry
 
-LONG_TEXT = 2000
 MAX_ACTIONS = 30
 NOTES_LENGTH = 10_000
 ENTRY_LENGTH = ProfileEntry._meta.get_field("text").max_length

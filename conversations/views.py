@@ -89,6 +89,17 @@ def _conversation_page(
     conflict = None
     conflict_action = None
 
+    def saved_formset(data):
+        """The actions already saved with this conversation, as they were
+        sent back (data) or as they are saved (None)."""
+        return action_formset(
+            data,
+            person=person,
+            prefix=SAVED_ACTIONS,
+            initial=initial_for_actions(saved_actions),
+            saved_actions=saved_actions,
+        )
+
     if request.method == "POST":
         data = request.POST
         if redraw:
@@ -98,13 +109,7 @@ def _conversation_page(
         completing = "complete" in data or (conversation is not None and not conversation.is_draft)
         form = ConversationForm(data, person=person, completing=completing, instance=conversation)
         new_actions = action_formset(data, person=person, prefix=NEW_ACTIONS)
-        saved = action_formset(
-            data,
-            person=person,
-            prefix=SAVED_ACTIONS,
-            initial=initial_for_actions(saved_actions),
-            saved_actions=saved_actions,
-        )
+        saved = saved_formset(data)
         if redraw:
             show_without_checking(form, new_actions, saved)
         elif _all_valid(form, new_actions, saved):
@@ -138,13 +143,7 @@ def _conversation_page(
                 form = ConversationForm(
                     data, person=person, completing=completing, instance=conversation
                 )
-                saved = action_formset(
-                    data,
-                    person=person,
-                    prefix=SAVED_ACTIONS,
-                    initial=initial_for_actions(saved_actions),
-                    saved_actions=saved_actions,
-                )
+                saved = saved_formset(data)
                 show_without_checking(form, saved)
             except services.ConflictError as error:
                 conflict = error.current
@@ -172,13 +171,7 @@ def _conversation_page(
         # Always one spare line: MOJ Frontend's add-another copies it to add
         # more, and a spare line left blank is simply not saved.
         new_actions = action_formset(None, person=person, prefix=NEW_ACTIONS, blank_lines=1)
-        saved = action_formset(
-            None,
-            person=person,
-            prefix=SAVED_ACTIONS,
-            initial=initial_for_actions(saved_actions),
-            saved_actions=saved_actions,
-        )
+        saved = saved_formset(None)
 
     return render(
         request,

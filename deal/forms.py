@@ -13,6 +13,10 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+# The longest free text a form takes (notes, what matters, reasons): long enough
+# for anything a person says, short enough that a pasted document is refused.
+LONG_TEXT = 2000
+
 
 class GovukFormMixin:
     """Give a form a crispy-forms-gds helper and GOV.UK-style messages.

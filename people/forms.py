@@ -5,12 +5,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from deal.forms import GovukDateField, GovukFormMixin
+from deal.forms import LONG_TEXT, GovukDateField, GovukFormMixin
 from deal.models import Team, User
 from people.models import EntryKind, Person, PersonInLife, ProfileEntry, WhatMatters
 from people.search import normalise_nhs_number, normalise_postcode
-
-LONG_TEXT = 2000
 
 
 class FindPersonForm(forms.Form):

@@ -68,7 +68,7 @@ def person_update(
     if "team" in changed:
         # Actions carry their person's team (so the action lists filter on one
         # table): they move with the person, to the team that now holds them.
-        from conversations.models import AgreedAction
+        from conversations.models import AgreedAction  # conversations imports people
 
         moved = AgreedAction.objects.filter(person=person).update(team=person.team)
         audit_record(

@@ -155,7 +155,7 @@ def test_each_row_links_to_the_action_and_the_person(alice_client, action, perso
     assertContains(response, f'href="/people/{person.pk}/">Peggy Hughes</a>')
     assertContains(response, "Alice Worker")
     assertContains(response, action.due.strftime("%-d %b %Y"))
-    assertContains(response, 'govuk-tag--blue">Open')
+    assertContains(response, 'govuk-tag--light-blue">Open')
 
 
 @pytest.mark.parametrize(

@@ -13,17 +13,6 @@ from tests.factories import (
 )
 
 
-@pytest.fixture
-def person(alice, wigan):
-    return PersonFactory(
-        given_name="Margaret",
-        family_name="Hughes",
-        preferred_name="Peggy",
-        team=wigan,
-        created_by=alice,
-    )
-
-
 def person_urls(person):
     entry = ProfileEntryFactory(person=person)
     connection = PersonInLifeFactory(person=person)
