@@ -11,6 +11,9 @@ class Team(models.Model):
     """A team of staff. A person's record belongs to exactly one team."""
 
     name = models.CharField(max_length=120, unique=True)
+    # How a person reaches the team: shown on the summary given to them.
+    contact_phone = models.CharField("Phone number", max_length=40, blank=True)
+    contact_email = models.EmailField("Email address", blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

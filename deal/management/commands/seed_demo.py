@@ -40,6 +40,11 @@ from people.factories import (
 from people.models import EntryKind, Person
 
 TEAMS = ["Wigan Central Community Team", "Leigh and Atherton Community Team"]
+# Ofcom's drama range: numbers that reach nobody.
+TEAM_CONTACTS = [
+    ("01632 960 101", "wigan.central@example.org"),
+    ("01632 960 202", "leigh.atherton@example.org"),
+]
 STAFF = [
     ("worker@example.org", "Sam Ashworth", Role.FRONTLINE, [0]),
     ("manager@example.org", "Priya Shah", Role.MANAGER, [0]),
@@ -70,6 +75,9 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             teams = [TeamFactory(name=name) for name in TEAMS]
+            for team, (phone, email) in zip(teams, TEAM_CONTACTS, strict=True):
+                team.contact_phone, team.contact_email = phone, email
+                team.save(update_fields=["contact_phone", "contact_email"])
             staff = {}
             for email, name, role, team_indexes in STAFF:
                 user = User.objects.filter(email=email).first() or UserFactory(
