@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     my_actions = (
         AgreedAction.objects.visible_to(user)
-        .owned_by(user)
+        .responsible(user)
         .overdue_or_due_soon()
         .with_joins()
         .overdue_first()

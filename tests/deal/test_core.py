@@ -135,5 +135,5 @@ def test_a_superuser_adds_a_theme_and_workers_can_choose_it(client, dave, alice,
     assert Theme.objects.filter(name="Pets").exists()
     assert client.get("/admin/conversations/theme/").status_code == 200
     client.force_login(alice)
-    html = client.get(f"/people/{person.pk}/conversations/new/").content.decode()
+    html = client.get(f"/people/{person.pk}/conversations/new/", follow=True).content.decode()
     assert "Pets" in html
