@@ -363,7 +363,7 @@ def test_action_page_shows_the_action_where_it_came_from_and_its_trail(
         "Status changed from open to not done",
         "Why: The group has stopped for the summer",
         "Status changed from not done to open",
-        "Handed to a colleague",
+        "Handed on to a colleague",
         "From Alice Worker to Bob Manager",
     ]
     positions = [content.index(step) for step in trail]
