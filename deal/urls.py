@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from deal import manage_views, session, views
-from deal.forms import PasswordResetForm, SetPasswordForm, SignInForm
+from deal import manage_views, session, signin, views
+from deal.forms import SetPasswordForm, SignInForm
 
 accounts = [
     path(
@@ -22,7 +22,7 @@ accounts = [
     ),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        signin.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
