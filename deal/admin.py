@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from deal.audit import Actor, audit_record
 from deal.models import AuditAction, AuditEvent, Membership, Team, User
@@ -164,8 +165,10 @@ class UserAdmin(admin.ModelAdmin):
         before = sorted(formset.instance.memberships.values_list("team__name", flat=True))
         instances = formset.save(commit=False)
         for membership in instances:
-            if membership.pk is None:
-                membership.requested_by = request.user
+            # A new or changed team is this superuser's request: they cannot
+            # then be the second admin who confirms it.
+            membership.requested_by = request.user
+            membership.requested_at = timezone.now()
             membership.confirmed_by = None
             membership.confirmed_at = None
             membership.save()

@@ -151,6 +151,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "deal.audit.client_ip"
 AXES_VERBOSE = False
+# What a failed attempt keeps of the form and query, as the Django admin shows
+# it: `next` can hold a search for a resident, and `code` a recovery code.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "next", "code"]
 # How many reverse proxies (load balancers) stand in front of the app and append
 # to X-Forwarded-For. 0 means trust only the socket address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

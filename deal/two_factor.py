@@ -94,6 +94,9 @@ class TwoFactorMiddleware:
             state = request.session.get(STATE)
             if state is None:  # a session from before two-factor sign-in
                 state = request.session[STATE] = state_for(user)
+            elif state == "off" and must_have_two_factor(user):
+                # Made a manager or an admin part way through the session.
+                state = request.session[STATE] = "set_up"
             if state != "off" and not user.is_verified() and not self._open(request.path):
                 target = "two_factor_verify" if state == "verify" else "two_factor_set_up"
                 return redirect(f"{reverse(target)}?next={quote(request.get_full_path())}")

@@ -6,6 +6,7 @@ Django admin, for superusers only, keeps the same rules and shows no
 resident's data."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.exceptions import ValidationError
 
 from deal.audit import Actor
@@ -17,7 +18,7 @@ from deal.services import (
     staff_change,
     staff_deactivate,
 )
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, TeamFactory, UserFactory
 
 
 @pytest.fixture
@@ -139,6 +140,43 @@ def test_a_team_given_in_django_admin_still_waits_for_a_manager(
     assert AuditEvent.objects.filter(
         object_type="deal.user", object_id=str(mallory.pk), changes__teams=[[], ["Leigh"]]
     ).exists()
+
+
+def test_moving_a_waiting_join_in_django_admin_makes_it_the_superusers_own_request(
+    django_app, superdave, alice, wigan
+):
+    """Another admin asked for Alice to join Wigan. A superuser who moves that
+    join to a team with no manager has asked for it themself, so they cannot
+    be the second admin who confirms it."""
+    erin = UserFactory(full_name="Erin Admin", role=Role.ADMIN)
+    waiting = Membership.objects.get(user=alice, team=wigan)
+    waiting.requested_by, waiting.confirmed_at = erin, None
+    waiting.save()
+    ghost = TeamFactory(name="Ghost team")
+    page = django_app.get(f"/admin/deal/user/{alice.pk}/change/", user=superdave)
+    form = page.forms["user_form"]
+    form["memberships-0-team"] = str(ghost.pk)
+    form.submit("_save").follow()
+    membership = Membership.objects.get(user=alice)
+    assert membership.team == ghost
+    assert membership.requested_by == superdave
+    page = django_app.get("/manage/confirmations/", user=superdave)
+    assert "Alice Worker to join Ghost team" not in page.text
+
+
+def test_a_failed_sign_in_keeps_no_search_terms_for_django_admin(django_app, superdave, alice):
+    """Signing in again after a timeout on search results carries the search
+    in `next`; a failed attempt is kept by the lock-out, and its page in the
+    Django admin must not show it."""
+    page = django_app.get("/people/?q=Leighton").follow()
+    form = page.forms[0]
+    form["username"] = "alice@example.org"
+    form["password"] = "not the password"
+    form.submit(expect_errors=True)
+    attempt = AccessAttempt.objects.get()
+    page = django_app.get(f"/admin/axes/accessattempt/{attempt.pk}/change/", user=superdave)
+    assert "alice@example.org" in page.text
+    assert "Leighton" not in page.text
 
 
 def test_django_admin_adds_no_users_and_sets_no_passwords(django_app, superdave, alice):

@@ -14,6 +14,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from deal.audit import Actor
+from deal.models import Role
+from deal.services import staff_change
 from deal.two_factor import _new_recovery_codes
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
@@ -266,3 +269,16 @@ def test_the_django_admin_does_not_show_anyone_s_secret_key(client, alice):
     assert page.status_code == 200
     assert device.key not in page.content.decode()
     assert b32encode(device.bin_key).decode() not in page.content.decode()
+
+
+def test_a_worker_made_a_manager_while_signed_in_must_set_up_an_app(
+    sign_in_through_the_page, web, alice, dave, required
+):
+    """Two-factor sign-in is required of managers: being made one part way
+    through a session does not let the session carry on without it."""
+    sign_in_through_the_page("alice@example.org")
+    assert web.get("/people/").status_code == 200
+    staff_change(actor=Actor(user=dave), user=alice, role=Role.MANAGER, teams=alice.teams.all())
+    answer = web.get("/people/")
+    assert answer.status_code == 302
+    assert answer["Location"].startswith(SET_UP)
