@@ -289,7 +289,10 @@ def accept_invitation(request: HttpRequest, user_id: int, token: str) -> HttpRes
 def confirmations(request: HttpRequest) -> HttpResponse:
     waiting = services.memberships_waiting_for(request.user)
     if request.method == "POST":
-        membership = waiting.filter(pk=request.POST.get("membership") or 0).first()
+        chosen = request.POST.get("membership", "")
+        membership = None
+        if chosen.isascii() and chosen.isdigit():
+            membership = waiting.filter(pk=chosen).first()
         if membership is None:
             messages.error(request, "That request has already been dealt with")
             return redirect("manage:confirmations")

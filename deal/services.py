@@ -237,13 +237,16 @@ def staff_invite_again(
 def invitation_for(user_id: int, token: str) -> Invitation | None:
     """The invitation this link is for, if it still works: not used, not
     expired, and for this very user."""
+    # Found by the token alone (it is unique) and the user compared after, so
+    # a made-up id never reaches the database.
     invitation = (
         Invitation.objects.select_related("user")
-        .filter(user_id=user_id, token_hash=_hash_token(token or ""))
+        .filter(token_hash=_hash_token(token or ""))
         .first()
     )
     if (
         invitation is None
+        or invitation.user_id != user_id
         or invitation.used_at is not None
         or invitation.expires_at <= timezone.now()
         or not invitation.user.is_active

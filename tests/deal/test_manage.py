@@ -213,6 +213,15 @@ def test_an_invitation_link_is_for_its_own_user_only(django_app, dave, alice):
     assert "new_password1" not in page.text
 
 
+def test_a_made_up_invitation_link_is_never_a_crash(client, db):
+    """Someone trying links: an id too big for the database is just a link
+    that does not work."""
+    client.raise_request_exception = False
+    for user_id in ("99999999999999999999999", "9223372036854775808", "0"):
+        response = client.get(f"/accounts/join/{user_id}/not-a-token/")
+        assert response.status_code == 404, user_id
+
+
 def test_a_new_invitation_replaces_the_old_link(django_app, dave):
     invite(django_app, dave)
     old = link_in(mail.outbox[0])
@@ -358,6 +367,23 @@ def test_a_manager_sees_only_joiners_of_their_own_teams(django_app, dave, bob, l
     page = django_app.get("/manage/confirmations/", user=bob)
     assert "Nia New" not in page.text
     django_app.get("/manage/confirmations/", user=UserFactory(teams=[leigh]), status=403)
+
+
+def test_a_made_up_confirmation_is_never_a_crash(client, dave, bob, wigan):
+    """A hand-made request naming no join, or something that is not one,
+    confirms nothing and says so."""
+    joiner = UserFactory(full_name="Nia New")
+    Membership.objects.create(user=joiner, team=wigan, requested_by=dave)
+    client.force_login(bob)
+    client.raise_request_exception = False
+    for value in ("abc", "1.5", "99999999999999999999999", "-1", "", "²"):
+        response = client.post(
+            "/manage/confirmations/", {"membership": value, "decision": "confirm"}
+        )
+        assert response.status_code == 302, value
+        page = client.get(response["Location"]).content.decode()
+        assert "That request has already been dealt with" in page, value
+    assert not Membership.objects.get(user=joiner).is_confirmed
 
 
 @pytest.mark.parametrize("rows", [5, 50])
