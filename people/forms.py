@@ -99,7 +99,12 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
         # worker, so saving other details does not quietly remove them.
         current_worker = Q(pk=self.instance.named_worker_id or 0)
         self.fields["named_worker"].queryset = User.objects.filter(
-            Q(is_active=True, teams__in=user.team_ids()) | current_worker
+            Q(
+                is_active=True,
+                memberships__team__in=user.team_ids(),
+                memberships__confirmed_at__isnull=False,
+            )
+            | current_worker
         ).distinct()
         self.fields["named_worker"].empty_label = "No named worker yet"
         self.fields["named_worker"].required = False

@@ -2,9 +2,10 @@
 
 import pytest
 
+from deal.factories import join_team
 from deal.models import AuditEvent
 from people.models import Person
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, UserFactory
 
 ADD = "/people/new/"
 
@@ -69,6 +70,20 @@ def test_named_worker_must_be_in_the_persons_team(alice_client, carol, add_data)
     response = alice_client.post(ADD, add_data)
     assert response.status_code == 200
     assert not Person.objects.exists()
+
+
+def test_someone_waiting_to_join_the_team_is_not_offered_as_named_worker(
+    django_app, alice, bob, wigan
+):
+    """Until a manager confirms them, a joiner sees none of the team's people,
+    so they cannot be anyone's named worker either."""
+    nia = UserFactory(full_name="Nia Waiting")
+    join_team(nia, wigan, confirmed=False)
+    page = django_app.get(ADD, user=alice)
+    form = next(f for f in page.forms.values() if "named_worker" in f.fields)
+    offered = [text for _value, _selected, text in form["named_worker"].options]
+    assert "Bob Manager" in offered
+    assert "Nia Waiting" not in offered
 
 
 def test_warns_of_same_nhs_number_with_a_link(alice_client, alice, wigan, add_data):
