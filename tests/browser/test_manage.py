@@ -11,10 +11,11 @@ from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
 from deal.audit import Actor
+from deal.factories import join_team
 from deal.models import Role, User
 from deal.services import staff_change
 from tests.conftest import PASSWORD
-from tests.factories import ThemeFactory, UserFactory
+from tests.factories import TeamFactory, ThemeFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -142,3 +143,45 @@ def test_every_manage_page_passes_axe_on_a_phone(
     admin.goto(f"{live_server.url}/accounts/join/{alice.pk}/not-a-token/")
     expect(admin.get_by_role("heading", level=1)).to_be_visible()
     checked(admin, axe_check)
+
+
+def test_manage_pages_take_the_longest_names_on_a_phone(
+    browser: Browser, live_server, dave, alice, wigan
+):
+    """Names, teams, email addresses and themes as long as the forms allow,
+    each one unbroken word: every page still fits a phone's width, for the
+    admin and for a manager with such a name."""
+    team = TeamFactory(
+        name="T" * 120, contact_email=f"{'e' * 60}@{'x' * 60}.org", contact_phone="0" * 40
+    )
+    manager = UserFactory(
+        full_name="M" * 150, email=f"{'m' * 64}@{'b' * 60}.{'c' * 60}.org", role=Role.MANAGER
+    )
+    join_team(manager, team)
+    joiner = UserFactory(full_name="J" * 150, email=f"{'j' * 64}@{'b' * 60}.org")
+    staff_change(actor=Actor(user=dave), user=joiner, role=Role.FRONTLINE, teams=[team])
+    staff_change(actor=Actor(user=dave), user=alice, role=Role.FRONTLINE, teams=[wigan, team])
+    theme = ThemeFactory(name="H" * 100)
+    admin = phone_page(browser)
+    sign_in(admin, live_server, dave.email)
+    for path in [
+        "/manage/",
+        f"/manage/staff/{manager.pk}/",
+        f"/manage/staff/{manager.pk}/change/",
+        f"/manage/staff/{manager.pk}/deactivate/",
+        f"/manage/staff/{joiner.pk}/",
+        "/manage/teams/",
+        f"/manage/teams/{team.pk}/",
+        f"/manage/teams/{team.pk}/change/",
+        f"/manage/teams/{team.pk}/managers/add/",
+        "/manage/themes/",
+        f"/manage/themes/{theme.pk}/rename/",
+        "/manage/changes/",
+    ]:
+        admin.goto(f"{live_server.url}{path}")
+        assert_no_sideways_scrolling(admin)
+    page = phone_page(browser)
+    sign_in(page, live_server, manager.email)
+    for path in ["/", "/manage/confirmations/"]:
+        page.goto(f"{live_server.url}{path}")
+        assert_no_sideways_scrolling(page)
