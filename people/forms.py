@@ -216,8 +216,8 @@ class AddPersonForm(PersonForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
+        # Looked for even when other answers need fixing, so the warning (and
+        # the box to answer it) stays on the page while they are fixed.
         self.likely_duplicates = list(
             Person.objects.visible_to(self.user)
             .likely_duplicates(
@@ -228,6 +228,9 @@ class AddPersonForm(PersonForm):
             )
             .select_related("team")[:10]
         )
+        if self.likely_duplicates or cleaned.get("not_a_duplicate"):
+            # The box is shown only with the records it answers for.
+            self.helper.layout.fields.insert(1, Field.checkbox("not_a_duplicate", small=True))
         if self.likely_duplicates and not cleaned.get("not_a_duplicate"):
             self.add_error(
                 "not_a_duplicate",

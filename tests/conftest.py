@@ -107,3 +107,32 @@ def make_action(conversation):
         return AgreedActionFactory(conversation=conversation, **fields)
 
     return make
+
+
+@pytest.fixture
+def django_app(django_app):
+    # Cookies are secure (as in production), so the pages are asked for over
+    # HTTPS or the browser-like client would not send them back.
+    django_app.extra_environ["wsgi.url_scheme"] = "https"
+    return django_app
+
+
+@pytest.fixture
+def alice_app(django_app, alice):
+    """A browser-like client (django-webtest) in which Alice has signed in:
+    forms are filled and sent as the page renders them."""
+    django_app.set_user(alice)
+    return django_app
+
+
+@pytest.fixture
+def app_for(django_app_factory):
+    """A browser-like client of its own for each user, as for two people at two
+    computers: `app_for(alice)`."""
+
+    def make(user):
+        app = django_app_factory(extra_environ={"wsgi.url_scheme": "https"})
+        app.set_user(user)
+        return app
+
+    return make
