@@ -85,3 +85,29 @@ def date_part(value, index) -> str:
         return str((value.day, value.month, value.year)[index])
     parts = list(value) + ["", "", ""]
     return "" if parts[index] is None else str(parts[index])
+
+
+@register.simple_tag(takes_context=True)
+def pager(context, page, param: str = "page", anchor: str = "") -> dict:
+    """Links for GOV.UK pagination: previous, next and the page numbers (with
+    gaps), each keeping the rest of the query string (filters, search)."""
+    query = context["request"].GET.copy()
+    fragment = f"#{anchor}" if anchor else ""
+
+    def href(number: int) -> str:
+        query[param] = str(number)
+        return f"?{query.urlencode()}{fragment}"
+
+    numbers = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            numbers.append({"ellipsis": True})
+        else:
+            numbers.append(
+                {"number": number, "href": href(number), "current": number == page.number}
+            )
+    return {
+        "previous": href(page.previous_page_number()) if page.has_previous() else "",
+        "next": href(page.next_page_number()) if page.has_next() else "",
+        "numbers": numbers,
+    }
