@@ -110,11 +110,10 @@ def make_action(conversation):
 
 
 @pytest.fixture
-def django_app(django_app):
-    # Cookies are secure (as in production), so the pages are asked for over
-    # HTTPS or the browser-like client would not send them back.
-    django_app.extra_environ["wsgi.url_scheme"] = "https"
-    return django_app
+def django_app(django_app_factory):
+    """Forms through the page as rendered (django-webtest), over HTTPS as in
+    live use: the cookies are secure-only."""
+    return django_app_factory(csrf_checks=True, extra_environ={"wsgi.url_scheme": "https"})
 
 
 @pytest.fixture

@@ -237,9 +237,10 @@ def test_moving_a_person_moves_their_actions_to_the_new_team(
     django_app, client, alice, carol, wigan, leigh, person
 ):
     from conversations.models import AgreedAction
+    from deal.factories import join_team
     from tests.factories import AgreedActionFactory, ConversationFactory
 
-    alice.teams.add(leigh)
+    join_team(alice, leigh)
     action = AgreedActionFactory(conversation=ConversationFactory(person=person, recorded_by=alice))
     django_app.set_user(alice)
     form = edit_form(django_app, person)
