@@ -92,3 +92,72 @@ def test_profile_timeline_pages_through_many_events_on_a_phone(
         page.get_by_role("navigation", name="Timeline pages").locator("[aria-current=page]")
     ).to_have_text("2")
     check_page(page, axe_check)
+
+
+LONG_WORD = "https://example.org/" + "a" * 280  # a pasted web address: 300 characters
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_long_unbroken_text_wraps_on_every_page_of_the_journey(
+    alice_page: Page, live_server, alice, wigan, axe_check
+):
+    from tests.factories import (
+        FollowUpFactory,
+        PersonInLifeFactory,
+        ProfileEntryFactory,
+        WhatMattersFactory,
+    )
+
+    page = alice_page
+    person = PersonFactory(
+        given_name="Zed",
+        family_name="W" + "x" * 99,
+        preferred_name="",
+        pronouns="x" * 50,
+        address_line_1=LONG_WORD[:200],
+        town="T" * 100,
+        email=f"{'e' * 60}@example.org",
+        communication_needs=LONG_WORD,
+        consent_notes=LONG_WORD,
+        team=wigan,
+        created_by=alice,
+        named_worker=alice,
+    )
+    WhatMattersFactory(person=person, text=LONG_WORD, recorded_by=alice)
+    WhatMattersFactory(person=person, text=f"Now: {LONG_WORD}", recorded_by=alice)
+    for kind in ("strength", "interest", "need"):
+        ProfileEntryFactory(person=person, kind=kind, text=LONG_WORD[:200], recorded_by=alice)
+    PersonInLifeFactory(
+        person=person,
+        name="N" * 100,
+        relationship="r" * 50,
+        how_they_help=LONG_WORD,
+        contact=LONG_WORD[:100],
+    )
+    conversation = ConversationFactory(
+        person=person, recorded_by=alice, what_matters=LONG_WORD, notes=LONG_WORD
+    )
+    action = AgreedActionFactory(
+        conversation=conversation,
+        what=LONG_WORD,
+        due=timezone.localdate() - dt.timedelta(days=1),
+    )
+    FollowUpFactory(action=action, note=LONG_WORD, by=alice)
+
+    for url in [
+        "/",
+        f"/people/?q={person.family_name}",
+        person.get_absolute_url(),
+        f"{person.get_absolute_url()}edit/",
+        f"{person.get_absolute_url()}what-matters/",
+        f"{person.get_absolute_url()}strengths/new/",
+        f"{person.get_absolute_url()}people-in-their-life/new/",
+        conversation.get_absolute_url(),
+        f"/conversations/{conversation.pk}/summary/",
+        f"/conversations/{conversation.pk}/edit/",
+        "/actions/",
+        action.get_absolute_url(),
+    ]:
+        page.goto(f"{live_server.url}{url}")
+        expect(page.locator("h1")).to_be_visible()
+        check_page(page, axe_check)
