@@ -1,6 +1,24 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
 
 
 class DealConfig(AppConfig):
     name = "deal"
     verbose_name = "Staff, teams and audit"
+
+    def ready(self) -> None:
+        checks.register(demo_mode_is_not_live, checks.Tags.security, deploy=True)
+
+
+def demo_mode_is_not_live(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """DEMO_MODE drops HTTPS and loads made-up people: never on a live service."""
+    if settings.DEMO_MODE:
+        return [
+            checks.Error(
+                "DEMO_MODE is on: it is for a trial on one computer, never a live service.",
+                hint="Unset DEMO_MODE.",
+                id="deal.E001",
+            )
+        ]
+    return []
