@@ -8,6 +8,11 @@ class DealConfig(AppConfig):
     verbose_name = "Staff, teams and audit"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from deal.session import record_sign_in
+
+        user_logged_in.connect(record_sign_in, dispatch_uid="deal.session.record_sign_in")
         checks.register(demo_mode_is_not_live, checks.Tags.security, deploy=True)
 
 

@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
 from deal.permissions import Capability, user_can
+from deal.session import session_end
 
 
 def _section(request: HttpRequest) -> str:
@@ -34,9 +34,13 @@ def navigation(request: HttpRequest) -> dict:
     if user.is_superuser:
         items.append(("Django admin", reverse("admin:index"), "admin"))
     current = _section(request)
+    session_seconds, session_ends = session_end(request)
     return {
         "service_navigation": [
             {"text": text, "href": href, "active": key == current} for text, href, key in items
         ],
-        "session_seconds": settings.SESSION_COOKIE_AGE,
+        # The earlier of the idle timeout and the absolute limit, for the
+        # warning before sign-out.
+        "session_seconds": session_seconds,
+        "session_ends": session_ends,
     }

@@ -13,7 +13,7 @@ accounts = [
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", session.SignOutView.as_view(), name="logout"),
     path("keep-alive/", session.keep_alive, name="keep_alive"),
     path(
         "password-reset/",
