@@ -84,6 +84,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "deal.context_processors.navigation",
             ],
+            # Dates and times written one way everywhere (govuk_date, govuk_time,
+            # govuk_datetime), the error summary and pagination helpers.
+            "builtins": ["deal.templatetags.govuk"],
         },
     },
 ]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms, template
+from django.utils import dateformat
+from django.utils.timezone import template_localtime
 
 register = template.Library()
 
@@ -111,3 +115,43 @@ def pager(context, page, param: str = "page", anchor: str = "") -> dict:
         "next": href(page.next_page_number()) if page.has_next() else "",
         "numbers": numbers,
     }
+
+
+# Dates and times the GOV.UK way, the same on every page: "1 January 2026",
+# "10:05am", "midday", "1 January 2026 at 10:05am". Registered as template
+# built-ins (settings.TEMPLATES), so no template needs to load them.
+
+
+def _local(value):
+    if isinstance(value, dt.datetime):
+        return template_localtime(value)
+    return value
+
+
+@register.filter
+def govuk_date(value, style: str = "") -> str:
+    """ "1 January 2026"; with "short" (tables), "1 Jan 2026"."""
+    if not value:
+        return ""
+    return dateformat.format(_local(value), "j M Y" if style == "short" else "j F Y")
+
+
+@register.filter
+def govuk_time(value) -> str:
+    """ "10:05am", "3pm", "midday", "midnight"."""
+    if not value:
+        return ""
+    value = _local(value)
+    if value.minute == 0 and value.hour in (0, 12):
+        return "midnight" if value.hour == 0 else "midday"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
+@register.filter
+def govuk_datetime(value) -> str:
+    """ "1 January 2026 at 10:05am"."""
+    if not value:
+        return ""
+    return f"{govuk_date(value)} at {govuk_time(value)}"

@@ -161,3 +161,45 @@ def test_long_unbroken_text_wraps_on_every_page_of_the_journey(
         page.goto(f"{live_server.url}{url}")
         expect(page.locator("h1")).to_be_visible()
         check_page(page, axe_check)
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_profile_on_a_phone_names_them_once_and_keeps_words_whole(
+    alice_page: Page, live_server, alice, wigan, axe_check
+):
+    page = alice_page
+    person = PersonFactory(
+        given_name="Jean",
+        family_name="Smith",
+        preferred_name="",
+        date_of_birth=dt.date(1951, 3, 27),
+        nhs_number="9434765919",
+        communication_needs="Large print",
+        team=wigan,
+        created_by=alice,
+    )
+    page.goto(f"{live_server.url}{person.get_absolute_url()}")
+    bar = page.get_by_label("The person whose record this is")
+    expect(bar).to_contain_text("Born 27 March 1951")
+    expect(bar).not_to_contain_text("Jean Smith")  # the heading says it, just below
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Jean Smith")
+    # The spaces between the words are not stretched, and no fact is broken
+    # across lines.
+    assert bar.locator(".app-identity").evaluate("e => getComputedStyle(e).textAlign") in (
+        "left",
+        "start",
+    )
+    for fact in bar.locator(".app-identity__item").all():
+        lines = fact.evaluate("e => e.getClientRects().length")
+        assert lines == 1, fact.inner_text()
+    # "Communication needs" is on one line, its answer under it.
+    key = page.locator(".app-details dt", has_text="Communication needs")
+    height = key.evaluate("e => e.getBoundingClientRect().height")
+    line = key.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+    assert height < line * 1.5, "Communication needs is broken across lines"
+    check_page(page, axe_check)
+
+    # On every other page of their record the bar names them.
+    page.goto(f"{live_server.url}{person.get_absolute_url()}edit/")
+    expect(page.get_by_label("The person whose record this is")).to_contain_text("Jean Smith")
+    check_page(page, axe_check)

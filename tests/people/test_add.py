@@ -167,3 +167,11 @@ def test_query_count_is_the_same_however_many_people(
     form = fill(add_form(page))
     with django_assert_max_num_queries(20):
         assert form.submit().status_code == 302
+
+
+def test_radios_offer_only_real_answers(add_page):
+    form = add_form(add_page)
+    for name in ("lawful_basis", "consent_to_share", "preferred_contact"):
+        values = [value for value, _, _ in form[name].options]
+        assert "" not in values, name
+    assert "---------" not in add_page

@@ -118,7 +118,10 @@ def test_what_matters_bad_input(alice_app, person):
 
 
 def test_entry_bad_input(alice_app, person):
-    for text, message in [("  ", "Enter a strength"), (HUGE, "Keep it to 200 characters or fewer")]:
+    for text, message in [
+        ("  ", "Enter a strength"),
+        (HUGE, "Keep each one to 200 characters or fewer"),
+    ]:
         form = alice_app.get(f"/people/{person.pk}/strengths/new/").forms["entry-form"]
         form["text"] = text
         page = form.submit()
@@ -155,3 +158,64 @@ def test_changing_details_with_bad_input_changes_nothing(alice_app, person):
     assert_error_summary_links_resolve(page)
     after = Person.objects.get(pk=person.pk)
     assert (after.given_name, after.family_name) == (before.given_name, before.family_name)
+
+
+@pytest.mark.parametrize("phone", ["abc", "123", "+1 202 555 0100", "07700 900 98x"])
+def test_a_phone_number_must_be_a_uk_one(alice_app, phone):
+    form = fill(alice_app.get(ADD).forms["person-form"], phone=phone)
+    page = form.submit()
+    assert page.status_code == 200
+    assert error_messages(page) == [
+        "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+    ]
+    assert_error_summary_links_resolve(page)
+    assert page.forms["person-form"]["phone"].value == phone
+    assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["01632 960 001", "(01632) 960001", "07700-900-982", "+44 7700 900982", "0044 808 157 0192"],
+)
+def test_uk_phone_numbers_as_people_write_them_are_taken(alice_app, phone):
+    form = fill(alice_app.get(ADD).forms["person-form"], phone=phone)
+    assert form.submit().status_code == 302
+    assert Person.objects.get().phone == phone
+
+
+@pytest.mark.parametrize(
+    ("contact", "ok"),
+    [("abc", False), ("07700 900 982", True), ("susan@example.org", True), ("susan@", False)],
+)
+def test_how_to_contact_someone_in_their_life_is_a_phone_number_or_email(
+    alice_app, person, contact, ok
+):
+    form = alice_app.get(f"/people/{person.pk}/people-in-their-life/new/").forms[
+        "person-in-life-form"
+    ]
+    form["name"] = "Susan"
+    form["relationship"] = "daughter"
+    form["contact"] = contact
+    page = form.submit()
+    if ok:
+        assert page.status_code == 302
+        assert PersonInLife.objects.get().contact == contact
+    else:
+        assert error_messages(page) == [
+            "Enter a phone number, like 07700 900 982, or an email address, like name@example.com"
+        ]
+        assert_error_summary_links_resolve(page)
+        assert not PersonInLife.objects.exists()
+
+
+def test_the_nhs_number_hint_gives_an_example_the_form_accepts(alice_app):
+    import re
+
+    from people.search import normalise_nhs_number
+
+    page = alice_app.get(ADD)
+    hint = page.html.find(id="id_nhs_number_hint").get_text()
+    example = re.search(r"for example ([\d ]+)", hint).group(1).strip()
+    assert normalise_nhs_number(example) is not None, example
+    form = fill(page.forms["person-form"], nhs_number=example)
+    assert form.submit().status_code == 302
