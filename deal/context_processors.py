@@ -16,6 +16,16 @@ def _section(request: HttpRequest) -> str:
         return "actions"
     if match.namespace in ("people", "conversations"):
         return "people"
+    if match.view_name in ("manage:teams", "manage:team_add") or match.url_name.startswith("team_"):
+        return "teams"
+    if match.namespace == "themes":
+        return "themes"
+    if match.view_name == "manage:changes":
+        return "changes"
+    if match.view_name == "manage:confirmations":
+        return "confirmations"
+    if match.namespace == "manage":
+        return "staff"
     return match.namespace
 
 
@@ -31,6 +41,15 @@ def navigation(request: HttpRequest) -> dict:
             ("People", reverse("people:find"), "people"),
             ("Actions", reverse("conversations:actions"), "actions"),
         ]
+    if user_can(user, Capability.MANAGE_STAFF):
+        items += [
+            ("Staff", reverse("manage:staff"), "staff"),
+            ("Teams", reverse("manage:teams"), "teams"),
+            ("Themes", reverse("themes:list"), "themes"),
+            ("Changes", reverse("manage:changes"), "changes"),
+        ]
+    if user_can(user, Capability.CONFIRM_MEMBERS):
+        items.append(("Joiners", reverse("manage:confirmations"), "confirmations"))
     if user.is_superuser:
         items.append(("Django admin", reverse("admin:index"), "admin"))
     current = _section(request)

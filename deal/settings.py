@@ -124,6 +124,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+# Password reset requests allowed per address, and emails per account, in a
+# window; counted in Django's cache (deal.signin.PasswordResetView).
+PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 10)
+PASSWORD_RESET_ACCOUNT_LIMIT = env_int("PASSWORD_RESET_ACCOUNT_LIMIT", 3)
+PASSWORD_RESET_WINDOW_MINUTES = 60
 
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one
 # account from one address, that account is paused there for the cool-off time
