@@ -203,3 +203,53 @@ def test_profile_on_a_phone_names_them_once_and_keeps_words_whole(
     page.goto(f"{live_server.url}{person.get_absolute_url()}edit/")
     expect(page.get_by_label("The person whose record this is")).to_contain_text("Jean Smith")
     check_page(page, axe_check)
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_wellbeing_chart_and_table_are_readable_on_a_phone(
+    alice_page: Page, live_server, alice, person, axe_check
+):
+    page = alice_page
+    start = timezone.now() - dt.timedelta(days=400)
+    for n in range(40):
+        ConversationFactory(
+            person=person,
+            recorded_by=alice,
+            # Closer together lately: the gaps on the chart should show it.
+            happened_at=start + dt.timedelta(days=n * 10 if n < 30 else 300 + (n - 30)),
+            life_satisfaction=n % 11,
+            worthwhile=(n + 3) % 11,
+            happiness=(n + 5) % 11,
+            anxiety=(n + 7) % 11,
+        )
+    page.goto(f"{live_server.url}{person.get_absolute_url()}#how-they-are-doing")
+    section = page.get_by_role("region", name="How they are doing")
+    chart = section.get_by_role("img")
+    expect(chart).to_have_count(1)  # the drawing for this width; the other is hidden
+    sizes = chart.evaluate(
+        """svg => {
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            return [...svg.querySelectorAll("text")].map(
+                t => parseFloat(getComputedStyle(t).fontSize) * scale);
+        }"""
+    )
+    assert sizes and min(sizes) >= 12, f"chart labels are {min(sizes):.1f}px on a phone"
+    # The date labels stay inside the drawing.
+    inside = chart.evaluate(
+        """svg => {
+            const box = svg.getBoundingClientRect();
+            return [...svg.querySelectorAll("text")].every(t => {
+                const r = t.getBoundingClientRect();
+                return r.left >= box.left - 1 && r.right <= box.right + 1;
+            });
+        }"""
+    )
+    assert inside, "a chart label is cut off"
+    # Every column of the table fits on the screen.
+    table_box = section.get_by_role("region", name="Wellbeing scores, oldest first")
+    assert table_box.evaluate("e => e.scrollWidth <= e.clientWidth"), "the table is cut off"
+    last_header = table_box.locator("thead th").last
+    expect(last_header).to_contain_text("Anxiety")
+    last_header.scroll_into_view_if_needed()
+    expect(last_header).to_be_in_viewport()
+    check_page(page, axe_check)
