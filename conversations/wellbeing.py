@@ -36,7 +36,6 @@ class Measure:
             "Life satisfaction": "Life satis\u00adfaction",
             "Worthwhile": "Worth\u00adwhile",
             "Happiness": "Happi\u00adness",
-            "Anxiety": "Anx\u00adiety",
         }.get(self.label, self.label)
 
 
