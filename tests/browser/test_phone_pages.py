@@ -19,7 +19,14 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 def assert_fits_the_screen(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.viewport_size["width"]
-    assert width <= viewport, f"{page.url} is {width}px wide on a {viewport}px screen"
+    if width > viewport:
+        widest = page.evaluate(
+            """(viewport) => [...document.querySelectorAll("body *")]
+                .filter(e => e.getBoundingClientRect().right > viewport)
+                .slice(-3).map(e => e.outerHTML.slice(0, 200))""",
+            viewport,
+        )
+        pytest.fail(f"{page.url} is {width}px wide on a {viewport}px screen: {widest}")
 
 
 def check_page(page: Page, axe_check) -> None:
