@@ -178,7 +178,7 @@ def test_an_unknown_kind_of_entry_is_404(alice_client, person):
     assert alice_client.get(f"/people/{person.pk}/wishs/new/").status_code == 404
 
 
-def test_entry_of_another_person_cannot_be_archived_through_this_one(alice_client, alice, person):
+def test_altered_address_cannot_archive_an_entry_of_another_person(alice_client, alice, person):
     other = PersonFactory(team=person.team, created_by=alice)
     entry = ProfileEntryFactory(person=other)
     assert alice_client.post(f"/people/{person.pk}/entries/{entry.pk}/archive/").status_code == 404
