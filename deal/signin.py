@@ -25,7 +25,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from deal.audit import client_ip
-from deal.forms import PasswordResetForm
+from deal.forms import PasswordResetForm, SetPasswordForm
 from deal.models import normalise_email
 
 logger = logging.getLogger(__name__)
@@ -138,3 +138,14 @@ class PasswordResetView(auth_views.PasswordResetView):
         }
         after_response(response, partial(form.save, **opts))
         return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's page that sets the new password, for active staff only: a link
+    asked for before someone was deactivated stops working with their account."""
+
+    form_class = SetPasswordForm
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from deal import manage_views, session, signin, two_factor, views
-from deal.forms import SetPasswordForm, SignInForm
+from deal.forms import SignInForm
 
 accounts = [
     path(
@@ -40,7 +40,7 @@ accounts = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
+        signin.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -7,6 +7,9 @@ import re
 import pytest
 from django.core import mail
 
+from deal.audit import Actor
+from deal.services import staff_deactivate
+
 RESET = "/accounts/password-reset/"
 
 
@@ -80,3 +83,14 @@ def test_one_address_is_stopped_after_the_limit(web, alice, bob, settings):
     # Someone elsewhere is not affected.
     assert ask_for_reset(web, "bob@example.org", address="10.9.9.9").status_code == 302
     assert len(mail.outbox) == 1
+
+
+def test_a_reset_link_stops_working_when_its_account_is_deactivated(web, alice, dave):
+    """A leaver asked for a link just before they left: it no longer sets a
+    password."""
+    ask_for_reset(web, "alice@example.org")
+    link = re.search(r"https?://testserver(/\S+)", mail.outbox[0].body).group(1)
+    staff_deactivate(actor=Actor(user=dave), user=alice)
+    page = web.get(link).maybe_follow()
+    assert "new_password1" not in page.text
+    assert "This link has expired" in page.text
