@@ -44,6 +44,10 @@ def home(request: HttpRequest) -> HttpResponse:
     my_actions_count = my_actions.count()
     drafts_count = drafts.count()
     my_people_count = my_people.count()
+    # A joiner sees none of a team's people until a manager confirms them.
+    teams_waiting = list(
+        user.memberships.waiting().order_by("team__name").values_list("team__name", flat=True)
+    )
     return render(
         request,
         "home.html",
@@ -58,6 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "my_people_more": max(my_people_count - HOME_LIST_LENGTH, 0),
             "due_soon_days": DUE_SOON_DAYS,
             "joiners_waiting": joiners_waiting,
+            "teams_waiting": teams_waiting,
         },
     )
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from conversations.models import ActionStatus, ConversationStatus, Owner
+from deal.factories import join_team
 from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory
 
 HOME = "/"
@@ -138,7 +139,20 @@ def test_query_count_does_not_grow_with_rows(
             person=person, recorded_by=alice, status=ConversationStatus.DRAFT, completed_at=None
         )
         PersonFactory(team=wigan, named_worker=alice)
-    # Session, user, teams; actions, drafts and people with their counts;
-    # recent conversations; then the session is saved.
-    with django_assert_max_num_queries(13):
+    # Session, user, teams and teams waiting to be joined; actions, drafts
+    # and people with their counts; recent conversations; then the session is
+    # saved.
+    with django_assert_max_num_queries(14):
         assert alice_client.get(HOME).status_code == 200
+
+
+def test_a_joiner_is_told_their_team_waits_for_a_manager(django_app, alice, wigan, leigh):
+    """Someone new sees nobody's records until a manager confirms them: their
+    home page says so, rather than leaving them to wonder why it is empty."""
+    join_team(alice, leigh, confirmed=False)
+    page = django_app.get(HOME, user=alice)
+    notice = page.html.find(id="teams-waiting").text
+    assert "Leigh" in notice
+    assert "Wigan Central" not in notice
+    join_team(alice, leigh)
+    assert django_app.get(HOME, user=alice).html.find(id="teams-waiting") is None
