@@ -57,6 +57,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
                     owner_user=form.cleaned_data["owner_user"],
+                    due=form.cleaned_data["due"],
+                    due_reason=form.cleaned_data["due_reason"],
                 )
             except ConflictError:
                 conflict = True
@@ -93,6 +95,8 @@ def _saved_message(action: AgreedAction, trail: list[FollowUp]) -> str:
             done.append(f"it is now marked {action.get_status_display().lower()}")
         elif step.kind == FollowUpKind.REASSIGNED:
             done.append(f"it has been handed on to {action.responsible}")
+        elif step.kind == FollowUpKind.DUE:
+            done.append(f"it is now due by {action.due:%-d %B %Y}")
         elif step.kind == FollowUpKind.NOTE:
             done.append("your note has been added")
     return "Follow-up saved: " + ", ".join(done)

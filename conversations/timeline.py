@@ -178,8 +178,10 @@ def follow_up_title(follow_up: FollowUp) -> str:
         if follow_up.to_status == ActionStatus.OPEN:
             return "Action reopened"
         return f"Action marked {follow_up.get_to_status_display().lower()}"
+    if follow_up.kind == FollowUpKind.DUE and follow_up.from_due and follow_up.to_due:
+        return f"Due date moved from {follow_up.from_due:%-d %B %Y} to {follow_up.to_due:%-d %B %Y}"
     return {
         FollowUpKind.NOTE: "Follow-up note",
-        FollowUpKind.REASSIGNED: "Action reassigned",
+        FollowUpKind.REASSIGNED: "Action handed on",
         FollowUpKind.CHANGED: "Action corrected",
     }.get(follow_up.kind, "Action followed up")

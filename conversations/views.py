@@ -225,7 +225,7 @@ def _all_valid(form: ConversationForm, new_actions, saved) -> bool:
     happened_at = form.cleaned_data.get("happened_at") if hasattr(form, "cleaned_data") else None
     if happened_at is not None:
         day = timezone.localtime(happened_at).date()
-        valid &= new_actions.check_due_dates(day)
+        valid &= new_actions.check_due_dates(day) & saved.check_due_dates(day)
     return bool(valid)
 
 

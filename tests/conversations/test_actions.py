@@ -468,7 +468,7 @@ def test_nothing_changed_is_refused(alice_client, action):
     response = alice_client.post(f"/actions/{action.pk}/", follow_up_data(action))
     assert response.status_code == 200
     assertContains(response, "There is a problem")
-    assertContains(response, "Choose a new status, write a note or choose a colleague")
+    assertContains(response, "Choose a new status or due date, write a note or choose a colleague")
     action.refresh_from_db()
     assert action.version == 1
 
@@ -604,3 +604,42 @@ def test_following_up_leaves_the_other_fields_of_the_action_alone(alice_client, 
     alice_client.post(f"/actions/{action.pk}/", follow_up_data(action, status="done"))
     after = AgreedAction.objects.values("what", "due", "person_id", "team_id").get(pk=action.pk)
     assert before == after
+
+
+# --- Moving the due date ------------------------------------------------------------
+
+
+def test_the_due_date_is_changed_on_the_action_page_with_why_and_both_dates_kept(app, make_action):
+    action = make_action(what="Ring the credit union", due=days(3))
+    page = app.get(f"/actions/{action.pk}/")
+    form = page.forms[1]
+    assert form["due_0"].value == str(days(3).day)
+    new = days(10)
+    form["due_0"], form["due_1"], form["due_2"] = str(new.day), str(new.month), str(new.year)
+    refused = form.submit()
+    assert refused.status_code == 200
+    assert "Enter why the due date has changed" in refused.text
+    form = refused.forms[1]
+    form["due_reason"] = "The credit union is shut until next week"
+    done = form.submit().follow()
+    assert f"it is now due by {new:%-d %B %Y}" in done.text
+    action.refresh_from_db()
+    assert action.due == new
+    step = FollowUp.objects.get(action=action)
+    assert (step.kind, step.from_due, step.to_due) == (FollowUpKind.DUE, days(3), new)
+    assert step.note == "The credit union is shut until next week"
+    assert f"Due date changed from {days(3):%-d %B %Y} to {new:%-d %B %Y}" in done.text
+    assert "Why the due date has changed" in done.text
+
+
+def test_a_due_date_before_the_conversation_is_refused(app, make_action, conversation):
+    action = make_action(due=days(3))
+    page = app.get(f"/actions/{action.pk}/")
+    form = page.forms[1]
+    early = timezone.localtime(conversation.happened_at).date() - dt.timedelta(days=5)
+    form["due_0"], form["due_1"], form["due_2"] = str(early.day), str(early.month), str(early.year)
+    form["due_reason"] = "Typo"
+    response = form.submit()
+    assert "The due date must be on or after the conversation" in response.text
+    action.refresh_from_db()
+    assert action.due == days(3)

@@ -236,7 +236,7 @@ def test_finishing_a_draft_asks_for_the_unfinished_action_then_makes_it_live(app
     refused = edit.forms[FORM].submit("complete")
     assert refused.status_code == 200
     assert "Agreed action 1: select who will do it" in refused.text
-    assert "Agreed action 1: enter the date it is due by" in refused.text
+    assert "Agreed action 1: enter the date it is due by, or choose a quick date" in refused.text
     form = refused.forms[FORM]
     fill_action(form, 0, what="Find out about the choir", who="person", due=week(), prefix="saved")
     assert form.submit("complete").status_code == 302
@@ -550,3 +550,26 @@ def test_query_count_does_not_grow_with_the_profile(
     # The same number for 5 rows as for 50: the form reads each list once.
     with django_assert_max_num_queries(22):
         assert alice_client.get(f"{url(person)}{key}/").status_code == 200
+
+
+# --- 6. Quick due dates -----------------------------------------------------------
+
+
+def test_a_quick_due_date_counts_from_the_day_of_the_conversation(app, person):
+    page = open_record_page(app, person)
+    form = fill_conversation(page.forms[FORM], day=today() - dt.timedelta(days=2))
+    fill_action(form, 0, what="Ring the choir", who="person")
+    choices = [value for value, _selected, _text in form["actions-0-due_in"].options]
+    assert choices == ["week", "fortnight", "month", "date"]
+    assert "In two weeks" in page.text and "Choose a date" in page.text
+    form["actions-0-due_in"] = "fortnight"
+    assert form.submit("complete").status_code == 302
+    assert AgreedAction.objects.get().due == today() - dt.timedelta(days=2) + dt.timedelta(days=14)
+
+
+def test_without_a_quick_date_or_a_date_completing_asks_for_one(app, person):
+    page = open_record_page(app, person)
+    form = fill_action(fill_conversation(page.forms[FORM]), 0, what="Ring the choir", who="person")
+    response = form.submit("complete")
+    assert "Action 1: enter the date it is due by, or choose a quick date" in response.text
+    assert not Conversation.objects.exists()

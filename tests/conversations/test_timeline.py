@@ -213,7 +213,7 @@ def test_timeline_shows_reassignments_corrections_and_why_an_action_was_not_done
     )
     html = timeline_html(profile(alice_client, person))
     for text in [
-        "Action reassigned",
+        "Action handed on",
         "From Alice to Bob",
         "by Bob Manager",
         "Action corrected",
