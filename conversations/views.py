@@ -213,6 +213,14 @@ def _conversation_page(
             "conflict": conflict,
             "conflict_action": conflict_action,
             "wellbeing_open": form.is_bound and form.wellbeing_answered,
+            # Without JavaScript, "Add another action" comes back to the new
+            # line: its first box has the focus (and the page's address the
+            # line's anchor, from the button's formaction).
+            "focus_line": new_actions.total_form_count() - 1
+            if request.method == "POST" and "add_action" in request.POST
+            else None,
+            # Offered as names for "someone in their life".
+            "people_in_life": list(person.people_in_life.current()),
             "keep_typed_as": reverse("conversations:record", kwargs={"person_pk": person.pk})
             if conversation is None
             else "",

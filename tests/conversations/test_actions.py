@@ -643,3 +643,33 @@ def test_a_due_date_before_the_conversation_is_refused(app, make_action, convers
     assert "The due date must be on or after the conversation" in response.text
     action.refresh_from_db()
     assert action.due == days(3)
+
+
+# --- Where you came from ------------------------------------------------------------
+
+
+def test_the_back_link_goes_where_you_came_from_and_survives_saving(app, make_action, person):
+    action = make_action()
+    page = app.get(
+        f"/actions/{action.pk}/", headers={"Referer": f"http://testserver/people/{person.pk}/"}
+    )
+    back = page.html.select_one("a.govuk-back-link")
+    assert (back["href"], back.text) == (f"/people/{person.pk}/", "Back to Peggy Hughes")
+    form = page.forms[1]
+    form["note"] = "Rang them"
+    saved = form.submit().follow()
+    back = saved.html.select_one("a.govuk-back-link")
+    assert (back["href"], back.text) == (f"/people/{person.pk}/", "Back to Peggy Hughes")
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["https://evil.example/", "//evil.example/", "javascript:alert(1)", "/\\evil.example"],
+)
+def test_a_back_address_to_another_site_is_never_offered(app, make_action, hostile):
+    action = make_action()
+    page = app.get(f"/actions/{action.pk}/", params={"back": hostile})
+    back = page.html.select_one("a.govuk-back-link")
+    assert (back["href"], back.text) == ("/actions/", "Back to actions")
+    page = app.get(f"/actions/{action.pk}/", headers={"Referer": hostile})
+    assert page.html.select_one("a.govuk-back-link")["href"] == "/actions/"

@@ -250,3 +250,16 @@ def test_correcting_offers_a_spare_line_for_a_new_action(alice_client, recorded)
     html = alice_client.get(f"/conversations/{recorded.pk}/edit/").content.decode()
     assert 'name="saved-0-what"' in html
     assert 'name="actions-0-what"' in html
+
+
+def test_after_saving_the_next_useful_step_is_the_primary_button(app, recorded, person):
+    page = app.get(recorded.get_absolute_url())
+    primary = page.html.select(".govuk-button-group .govuk-button")[0]
+    assert primary.text.strip() == "Go to Margaret Hughes’s profile" or primary["href"] == (
+        person.get_absolute_url()
+    )
+    assert "govuk-button--secondary" not in primary["class"]
+    correct = page.html.find("a", string="Correct this conversation")
+    assert "govuk-button" not in correct.get("class", [])
+    another = page.click(description="Record another conversation")
+    assert another.status_code == 302
