@@ -836,3 +836,45 @@ def test_quick_due_dates_and_only_the_box_that_fits_who_will_do_it(
     action = AgreedAction.objects.get()
     assert action.due == timezone.localdate() + dt.timedelta(days=14)
     assert (action.owner_type, action.owner_name) == (Owner.COMMUNITY, "St Paul's choir")
+
+
+def test_a_short_summary_prints_on_one_a4_page(alice_page: Page, live_server, alice, jean, wigan):
+    wigan.contact_phone = "01942 404 404"
+    wigan.save()
+    conversation = ConversationFactory(
+        person=jean,
+        recorded_by=alice,
+        what_matters="Getting back on my bike and riding to the allotment with my grandson.",
+    )
+    for what in (
+        "Pump up the tyres and ride to the allotment",
+        "Ask the Bike Library about a place on their scheme",
+        "Ring Jean to see how the first ride went",
+    ):
+        AgreedActionFactory(conversation=conversation, what=what)
+    page = alice_page
+    page.goto(f"{live_server.url}/conversations/{conversation.pk}/summary/")
+    expect(page.get_by_text("Phone the team: 01942 404 404")).to_be_visible()
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert pages == 1, f"the summary printed on {pages} pages"
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_on_a_phone_the_actions_list_comes_first_and_the_filter_opens_on_request(
+    alice_page: Page, live_server, alice, jean, axe_check
+):
+    conversation = ConversationFactory(person=jean, recorded_by=alice)
+    AgreedActionFactory(conversation=conversation, what="Ring the bike shop")
+    page = alice_page
+    page.goto(f"{live_server.url}/actions/")
+    expect(page.get_by_role("link", name="Ring the bike shop")).to_be_visible()
+    apply = page.get_by_role("button", name="Apply filters")
+    expect(apply).to_be_hidden()
+    assert_no_sideways_scrolling(page)
+    axe_check(page)
+    page.get_by_role("button", name="Show filter").click()
+    expect(apply).to_be_visible()
+    page.get_by_role("button", name="Close").click()
+    expect(apply).to_be_hidden()
+    expect(page.get_by_role("link", name="Ring the bike shop")).to_be_visible()

@@ -186,6 +186,18 @@ def test_summary_for_the_person_is_plain_and_has_no_navigation(alice_client, ali
     assert "govuk-service-navigation" not in html
 
 
+def test_the_summary_gives_the_teams_name_and_phone_number(app, alice, wigan, person):
+    wigan.contact_phone = "01942 404 404"
+    wigan.contact_email = "central.team@wigan.example.gov.uk"
+    wigan.save()
+    conversation = ConversationFactory(person=person, recorded_by=alice)
+    page = app.get(f"/conversations/{conversation.pk}/summary/")
+    contact = page.html.find("h2", string="Who to contact").find_next("ul").text
+    assert "Phone the team: 01942 404 404" in contact
+    assert "Email the team: central.team@wigan.example.gov.uk" in contact
+    assert "Wigan Central team" in page.text
+
+
 def test_summary_wording_is_plain_english():
     """The template's own words score 70 or more for reading ease."""
     source = get_template("conversations/summary.html").template.source
