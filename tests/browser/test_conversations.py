@@ -334,7 +334,11 @@ def test_record_a_conversation_with_three_actions_on_a_phone_then_follow_one_up(
     page.get_by_label("Follow-up note").fill("She rode there and back without stopping.")
     page.get_by_role("button", name="Save follow-up").click()
 
-    expect(page).to_have_url(f"{live_server.url}/actions/{worker.pk}/")
+    # Still on the action, and still offered the way back to the conversation.
+    expect(page).to_have_url(
+        f"{live_server.url}/actions/{worker.pk}/?back=%2Fconversations%2F{conversation.pk}%2F"
+    )
+    expect(page.get_by_role("link", name="Back to the conversation")).to_be_visible()
     expect(success_banner(page)).to_contain_text(
         "Follow-up saved: it is now marked done, your note has been added"
     )

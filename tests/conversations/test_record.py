@@ -612,3 +612,19 @@ def test_someone_in_their_life_is_offered_from_the_profile(app, alice, person):
         "govuk-radios__conditional",
         "app-owner-staff",
     ]
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_already_saved_and_discard_pages_query_counts_are_flat(
+    alice_client, alice, person, rows, django_assert_max_num_queries
+):
+    from tests.factories import AgreedActionFactory, ConversationFactory
+
+    draft = ConversationFactory(person=person, recorded_by=alice, status="draft")
+    AgreedActionFactory.create_batch(rows, conversation=draft, status=ActionStatus.DRAFT)
+    with django_assert_max_num_queries(12):
+        page = alice_client.get(f"{url(person)}{draft.submission_key}/")
+    assert "This conversation is already saved" in page.content.decode()
+    with django_assert_max_num_queries(12):
+        page = alice_client.get(f"/conversations/{draft.pk}/discard/")
+    assert page.content.decode().count('class="app-their-words"') == rows
