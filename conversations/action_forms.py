@@ -196,9 +196,11 @@ class FollowUpForm(GovukFormMixin, forms.Form):
         }
         super().__init__(*args, initial=initial, **kwargs)
         self.action = action
-        colleagues = User.objects.filter(is_active=True, teams=action.team_id).order_by(
-            "full_name", "id"
-        )
+        colleagues = User.objects.filter(
+            is_active=True,
+            memberships__team=action.team_id,
+            memberships__confirmed_at__isnull=False,
+        ).order_by("full_name", "id")
         if action.owner_type == Owner.STAFF and action.owner_user_id:
             colleagues = colleagues.exclude(pk=action.owner_user_id)
         owner = self.fields["owner_user"]

@@ -167,7 +167,14 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
         )
         self.fields["needs_raised"].queryset = entries.filter(kind=EntryKind.NEED)
         self.fields["staff_present"].queryset = (
-            User.objects.filter(Q(is_active=True, teams=person.team_id) | has["staff"])
+            User.objects.filter(
+                Q(
+                    is_active=True,
+                    memberships__team=person.team_id,
+                    memberships__confirmed_at__isnull=False,
+                )
+                | has["staff"]
+            )
             .distinct()
             .order_by("full_name")
         )
@@ -444,7 +451,14 @@ def action_formset(
     owners = [a.owner_user_id for a in saved_actions if a.owner_user_id]
     staff = {
         user.pk: user
-        for user in User.objects.filter(Q(is_active=True, teams=person.team_id) | Q(pk__in=owners))
+        for user in User.objects.filter(
+            Q(
+                is_active=True,
+                memberships__team=person.team_id,
+                memberships__confirmed_at__isnull=False,
+            )
+            | Q(pk__in=owners)
+        )
         .distinct()
         .order_by("full_name")
     }

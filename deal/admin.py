@@ -1,53 +1,202 @@
-"""The Django admin at /admin/, for superusers: staff accounts, teams and a
-read-only view of the audit log. Staff are deactivated, never deleted."""
+"""The Django admin at /admin/, for superusers only (deal.admin_site), for what
+/manage/ does not cover: who is a superuser, a name or email put right.
 
+It keeps the same rules as /manage/ (deal.services.check_staff_change): no
+admin in a team, nobody changes their own role or teams, the last admin stays,
+and a team joined here still waits for a manager to confirm it. Nobody sets
+another person's password here, nobody is deleted, and the audit log is shown
+without what was searched for (names of residents)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django import forms
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 
-from deal.models import AuditEvent, Team, User
+from deal.audit import Actor, audit_record
+from deal.models import AuditAction, AuditEvent, Membership, Team, User
+from deal.services import check_staff_change
 
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
+    # Teams are looked after at /manage/teams/, where changes are audited.
     search_fields = ["name"]
-    list_display = ["name", "created_at"]
+    list_display = ["name", "contact_phone", "contact_email", "created_at"]
 
+    def has_add_permission(self, request) -> bool:
+        return False
 
-@admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    ordering = ["full_name"]
-    list_display = ["full_name", "email", "role", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "teams"]
-    search_fields = ["full_name", "email"]
-    filter_horizontal = ["teams"]
-    fieldsets = [
-        (None, {"fields": ["email", "password"]}),
-        ("Who they are", {"fields": ["full_name", "role", "teams"]}),
-        ("Access", {"fields": ["is_active", "is_staff", "is_superuser"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
-    ]
-    readonly_fields = ["last_login", "date_joined"]
-    add_fieldsets = [
-        (
-            None,
-            {
-                "classes": ["wide"],
-                "fields": ["email", "full_name", "role", "teams", "password1", "password2"],
-            },
-        ),
-    ]
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
+class MembershipFormSet(forms.BaseInlineFormSet):
+    actor_user: User | None = None
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        team_ids = []
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            team = form.cleaned_data.get("team")
+            if team is not None:
+                team_ids.append(team.pk)
+        before = User.objects.get(pk=self.instance.pk)
+        try:
+            check_staff_change(
+                actor_user=self.actor_user,
+                user=before,
+                role=self.instance.role,
+                team_ids=team_ids,
+            )
+        except ValidationError as error:
+            raise ValidationError([m for ms in error.message_dict.values() for m in ms]) from None
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    formset = MembershipFormSet
+    fields = ["team", "requested_by", "requested_at", "confirmed_by", "confirmed_at"]
+    # Confirming is for a manager of the team, on their own page.
+    readonly_fields = ["requested_by", "requested_at", "confirmed_by", "confirmed_at"]
+    extra = 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.actor_user = request.user
+        return formset
+
+    def _may_edit(self, request, obj) -> bool:
+        return obj is not None and obj.pk != request.user.pk
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._may_edit(request, obj)
+
+
+class UserAdminForm(forms.ModelForm):
+    actor_user: User | None = None
+
+    class Meta:
+        model = User
+        fields = ["full_name", "role", "is_staff", "is_superuser"]
+
+    def clean(self):
+        cleaned = super().clean()
+        user = User.objects.get(pk=self.instance.pk)
+        role = cleaned.get("role", user.role)
+        check_staff_change(
+            actor_user=self.actor_user,
+            user=user,
+            role=role,
+            team_ids=user.memberships.values_list("team_id", flat=True),
+        )
+        return cleaned
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    form = UserAdminForm
+    ordering = ["full_name"]
+    list_display = ["full_name", "email", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["full_name", "email"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["email", "full_name", "role"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Email: changing it to one's own address and asking for a reset would
+        # take the account over. Active: deactivate at /manage/, which also
+        # ends their sessions.
+        fields = ["email", "is_active", "last_login", "date_joined"]
+        if obj is not None and obj.pk == request.user.pk:
+            fields += ["role", "is_superuser"]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor_user = request.user
+        return form
+
+    def has_add_permission(self, request) -> bool:
+        # New staff are invited at /manage/ and set their own password.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        before = User.objects.get(pk=obj.pk)
+        super().save_model(request, obj, form, change)
+        changes = {
+            name: [str(getattr(before, name)), str(getattr(obj, name))]
+            for name in form.changed_data
+        }
+        if changes:
+            audit_record(
+                actor=Actor.from_request(request),
+                action=AuditAction.CHANGE,
+                obj=obj,
+                detail="Changed in the Django admin",
+                changes=changes,
+            )
+
+    def save_formset(self, request, form, formset, change) -> None:
+        before = sorted(formset.instance.memberships.values_list("team__name", flat=True))
+        instances = formset.save(commit=False)
+        for membership in instances:
+            if membership.pk is None:
+                membership.requested_by = request.user
+            membership.confirmed_by = None
+            membership.confirmed_at = None
+            membership.save()
+        for membership in formset.deleted_objects:
+            membership.delete()
+        after = sorted(formset.instance.memberships.values_list("team__name", flat=True))
+        if before != after:
+            audit_record(
+                actor=Actor.from_request(request),
+                action=AuditAction.CHANGE,
+                obj=formset.instance,
+                detail="Teams changed in the Django admin",
+                changes={"teams": [before, after]},
+            )
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "object_type", "object_id", "detail", "ip_address"]
+    # `detail` can hold a resident's name (what was searched for, whose record),
+    # and so can a path's query: neither is shown here.
+    list_display = ["at", "user", "action", "object_type", "object_id", "page", "ip_address"]
+    fields = ["at", "user", "action", "object_type", "object_id", "page", "ip_address", "changes"]
+    readonly_fields = fields
     list_filter = ["action", "object_type"]
-    search_fields = ["object_id", "user__email", "detail"]
+    search_fields = ["object_id", "user__email"]
     date_hierarchy = "at"
     list_select_related = ["user"]
+
+    @admin.display(description="page")
+    def page(self, event: AuditEvent) -> str:
+        return urlsplit(event.path).path
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -54,8 +54,10 @@ def audit_record(
     object_type: str = "",
     object_id: str | int = "",
     detail: str = "",
+    changes: dict | None = None,
 ) -> AuditEvent:
-    """Append one entry to the audit log."""
+    """Append one entry to the audit log. `changes` holds what an admin
+    changed, as {"what": [before, after]}."""
     if obj is not None:
         object_type = obj._meta.label_lower
         object_id = obj.pk
@@ -65,6 +67,7 @@ def audit_record(
         object_type=object_type,
         object_id=str(object_id),
         detail=detail[:500],
+        changes=changes or {},
         path=actor.path,
         ip_address=actor.ip_address,
     )

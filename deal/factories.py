@@ -2,8 +2,9 @@
 seed_demo, so demo data and test data are made the same way."""
 
 import factory
+from django.utils import timezone
 
-from deal.models import Role, Team, User
+from deal.models import Membership, Role, Team, User
 
 factory.Faker._DEFAULT_LOCALE = "en_GB"
 
@@ -29,5 +30,21 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def teams(self, create, extracted, **kwargs):
+        # Confirmed members, as most staff are; see join_team for the rest.
         if create and extracted:
-            self.teams.set(extracted)
+            for team in extracted:
+                join_team(self, team)
+
+
+def join_team(user: User, team: Team, *, confirmed_by: User | None = None, confirmed=True):
+    """Put a user in a team: confirmed (by `confirmed_by`, or nobody) or waiting."""
+    membership, _ = Membership.objects.update_or_create(
+        user=user,
+        team=team,
+        defaults={
+            "confirmed_by": confirmed_by,
+            "confirmed_at": timezone.now() if confirmed else None,
+        },
+    )
+    user.__dict__.pop("_team_ids", None)
+    return membership

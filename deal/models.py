@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class Team(models.Model):
@@ -61,8 +63,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.FRONTLINE)
-    teams = models.ManyToManyField(Team, related_name="members", blank=True)
+    # Joining a team needs a manager of that team to confirm it (see
+    # Membership); only confirmed teams count for reading records.
+    teams = models.ManyToManyField(
+        Team,
+        related_name="members",
+        blank=True,
+        through="Membership",
+        through_fields=("user", "team"),
+    )
     is_active = models.BooleanField(default=True)
+    # Raised to end every session of this user at once (deactivation), whatever
+    # the session store: it is part of the hash each session is checked against.
+    session_version = models.PositiveIntegerField(default=0, editable=False)
     # Only for the Django admin at /admin/ (superusers); not a role of the product.
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now, editable=False)
@@ -97,11 +110,103 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
+    def clean(self) -> None:
+        super().clean()
+        # Separation of duties: whoever runs the service does not hold a team,
+        # so an admin never reads case records.
+        if self.pk and self.role == Role.ADMIN and self.memberships.exists():
+            raise ValidationError(
+                {"role": "An admin cannot be in a team. Take them out of their teams first."}
+            )
+
     def team_ids(self) -> list[int]:
-        """The ids of this user's teams, read once per request and kept."""
+        """The ids of the teams this user works in: confirmed memberships
+        only, and none for an admin. Read once per request and kept. (A leaver
+        keeps theirs, so what they own stays in its team; they cannot sign in.)"""
         if not hasattr(self, "_team_ids"):
-            self._team_ids = list(self.teams.values_list("id", flat=True))
+            if self.role == Role.ADMIN or self.pk is None:
+                self._team_ids = []
+            else:
+                self._team_ids = list(
+                    self.memberships.confirmed().values_list("team_id", flat=True)
+                )
         return self._team_ids
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        # Version 0 keeps Django's own hash, so sessions made before this
+        # existed stay valid; any later version ends every earlier session.
+        if not self.session_version:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "deal.models.User.session",
+            f"{self.password}:{self.session_version}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+    def waiting(self):
+        return self.filter(confirmed_at__isnull=True)
+
+
+class Membership(models.Model):
+    """A member of staff in a team. Asked for by an admin (an invitation or a
+    change of teams), it counts only once a manager of the team, or for a team
+    without one a second admin, confirms it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="membership_once_per_team"),
+        ]
+        indexes = [models.Index(fields=["team", "confirmed_at"], name="membership_team_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    def clean(self) -> None:
+        if self.user_id and self.user.role == Role.ADMIN:
+            raise ValidationError("An admin cannot be in a team.")
+
+
+class Invitation(models.Model):
+    """A one-time link for a new member of staff to set their own password.
+    Only a hash of the token is kept; it expires and works once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, null=True, on_delete=models.PROTECT, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user}"
 
 
 class AuditAction(models.TextChoices):
@@ -110,6 +215,10 @@ class AuditAction(models.TextChoices):
     CREATE = "create", "Added"
     CHANGE = "change", "Changed"
     DENIED = "denied", "Refused access"
+    INVITE = "invite", "Invited"
+    CONFIRM = "confirm", "Confirmed"
+    DEACTIVATE = "deactivate", "Deactivated"
+    REACTIVATE = "reactivate", "Reactivated"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -134,6 +243,8 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
     detail = models.CharField(max_length=500, blank=True)
+    # For changes made by admins: {"field": [before, after], ...}.
+    changes = models.JSONField(default=dict, blank=True)
     path = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 

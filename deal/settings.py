@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "deal",
     "people",
     "conversations",
-    "django.contrib.admin",
+    "deal.admin_site.DealAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

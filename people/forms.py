@@ -194,7 +194,7 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
         cleaned = super().clean()
         team = cleaned.get("team")
         worker = cleaned.get("named_worker")
-        if team and worker and not worker.teams.filter(pk=team.pk).exists():
+        if team and worker and team.pk not in worker.team_ids():
             self.add_error("named_worker", f"{worker} is not in {team}: choose someone from {team}")
         return cleaned
 

@@ -107,3 +107,10 @@ def make_action(conversation):
         return AgreedActionFactory(conversation=conversation, **fields)
 
     return make
+
+
+@pytest.fixture
+def django_app(django_app_factory):
+    """Forms through the page as rendered (django-webtest), over HTTPS as in
+    live use: the cookies are secure-only."""
+    return django_app_factory(csrf_checks=True, extra_environ={"wsgi.url_scheme": "https"})

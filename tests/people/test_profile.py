@@ -222,10 +222,11 @@ def test_moving_a_person_moves_their_actions_to_the_new_team(
     client, alice, carol, wigan, leigh, person
 ):
     from conversations.models import AgreedAction
+    from deal.factories import join_team
     from tests.factories import AgreedActionFactory, ConversationFactory
     from tests.people.test_add import valid_person
 
-    alice.teams.add(leigh)
+    join_team(alice, leigh)
     action = AgreedActionFactory(conversation=ConversationFactory(person=person, recorded_by=alice))
     client.force_login(alice)
     data = valid_person(team=str(leigh.pk), status="open")

@@ -26,7 +26,7 @@ from conversations.models import (
     Place,
     Theme,
 )
-from deal.factories import TeamFactory, UserFactory
+from deal.factories import TeamFactory, UserFactory, join_team
 from deal.models import Role, User
 from people.factories import (
     INTERESTS,
@@ -88,8 +88,15 @@ class Command(BaseCommand):
                     user.is_staff = user.is_superuser = True
                 user.set_password(password)
                 user.save()
-                user.teams.set([teams[i] for i in team_indexes])
+                user.memberships.exclude(team__in=[teams[i] for i in team_indexes]).delete()
                 staff[email] = user
+            # Demo joins are confirmed by the demo manager (her own by nobody:
+            # she was there first).
+            manager = staff["manager@example.org"]
+            for email, _name, _role, team_indexes in STAFF:
+                for i in team_indexes:
+                    confirmer = None if staff[email] == manager else manager
+                    join_team(staff[email], teams[i], confirmed_by=confirmer)
 
             workers = {0: staff["worker@example.org"], 1: staff["worker2@example.org"]}
             added = 0

@@ -1,0 +1,18 @@
+"""The Django admin at /admin/ is for superusers only, for the little that
+/manage/ does not cover."""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+
+
+class DealAdminSite(admin.AdminSite):
+    site_header = "Deal Conversations: Django admin"
+    site_title = "Deal Conversations admin"
+
+    def has_permission(self, request) -> bool:
+        # "Is staff" alone is not enough: only superusers come in.
+        return request.user.is_active and request.user.is_superuser
+
+
+class DealAdminConfig(AdminConfig):
+    default_site = "deal.admin_site.DealAdminSite"
