@@ -301,7 +301,12 @@ def generate(scale: float, seed: int) -> dict:
                 for s in range(STAFF_PER_TEAM)
             ]
         )
-        team.members.add(*members)
+        # Confirmed members, as a manager's confirmation leaves them.
+        through = User.teams.through
+        confirmed = (
+            {} if through._meta.auto_created else {"through_defaults": {"confirmed_at": now}}
+        )
+        team.members.add(*members, **confirmed)
         staff[team.id] = [u.id for u in members]
         managers[team.id] = members[0].id
     User.objects.create(
