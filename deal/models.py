@@ -31,7 +31,21 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
-class UserManager(BaseUserManager["User"]):
+class UserQuerySet(models.QuerySet["User"]):
+    def matching(self, text: str) -> UserQuerySet:
+        """Staff whose name or email address contains the text."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(models.Q(full_name__icontains=text) | models.Q(email__icontains=text))
+
+    def for_staff_list(self) -> UserQuerySet:
+        return self.prefetch_related(
+            models.Prefetch("memberships", queryset=Membership.objects.select_related("team"))
+        ).order_by("full_name", "id")
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, email: str) -> User:

@@ -172,14 +172,13 @@ def _send_invitation(
         expires_at=now + timedelta(hours=INVITATION_HOURS),
     )
     context = {"user": user, "link": link_for(user, token), "hours": INVITATION_HOURS}
-    # After the transaction, so a refused invite sends nothing.
-    transaction.on_commit(
-        lambda: send_mail(
-            subject="You have been invited to Deal Conversations",
-            message=render_to_string("manage/invitation_email.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[user.email],
-        )
+    # Sent last, once every check has passed: a refused invite sends nothing,
+    # and an email that cannot be sent undoes the invite.
+    send_mail(
+        subject="You have been invited to Deal Conversations",
+        message=render_to_string("manage/invitation_email.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
     )
     return invitation
 

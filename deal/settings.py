@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "deal.middleware.HeadersMiddleware",
     "deal.middleware.FrontendAssetsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "deal.session.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
@@ -112,12 +114,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+# Password reset requests allowed per address, and emails per account, in a
+# window; counted in Django's cache (deal.signin.PasswordResetView).
+PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 10)
+PASSWORD_RESET_ACCOUNT_LIMIT = env_int("PASSWORD_RESET_ACCOUNT_LIMIT", 3)
+PASSWORD_RESET_WINDOW_MINUTES = 60
 
-# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures an account,
-# and separately an address, is locked out for the cool-off time.
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one
+# account from one address, that account is paused there for the cool-off time
+# (from elsewhere its owner can still sign in, so nobody can lock staff out);
+# after AXES_ADDRESS_FAILURE_LIMIT failures from one address, whatever the
+# accounts, the address is paused (deal.signin.SignInThrottle).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 50)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "deal.signin.SignInThrottle"
+# Count the email address as sign-in reads it, not as typed.
+AXES_USERNAME_CALLABLE = "deal.signin.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -128,9 +142,12 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Sessions live in the database so several app servers can share them. An idle
-# session ends after SESSION_IDLE_MINUTES.
+# session ends after SESSION_IDLE_MINUTES; every session ends when the browser
+# closes, and SESSION_ABSOLUTE_HOURS after signing in (deal/session.py).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 10)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -147,6 +164,8 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sent on every response (deal.middleware.HeadersMiddleware).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     # Set only behind a proxy that strips and sets X-Forwarded-Proto itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

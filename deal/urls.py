@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from deal import session, views
-from deal.forms import PasswordResetForm, SetPasswordForm, SignInForm
+from deal import manage_views, session, signin, views
+from deal.forms import SetPasswordForm, SignInForm
 
 accounts = [
     path(
@@ -13,11 +13,16 @@ accounts = [
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", session.SignOutView.as_view(), name="logout"),
     path("keep-alive/", session.keep_alive, name="keep_alive"),
     path(
+        "join/<int:user_id>/<str:token>/",
+        manage_views.accept_invitation,
+        name="accept_invitation",
+    ),
+    path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        signin.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -43,5 +48,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("people/", include("people.urls")),
     path("", include("conversations.urls")),
+    path("manage/themes/", include("conversations.theme_urls")),
+    path("manage/", include("deal.manage_urls")),
     path("admin/", admin.site.urls),
 ]

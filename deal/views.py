@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from conversations.models import DUE_SOON_DAYS, AgreedAction, Conversation, ConversationStatus
 from deal.permissions import Capability, user_can
+from deal.services import memberships_waiting_for
 from people.models import Person
 
 # Each list on the home page shows this many, with a count of the rest.
@@ -16,9 +17,12 @@ HOME_LIST_LENGTH = 10
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """My work: what needs doing next."""
-    if not user_can(request.user, Capability.WORK_WITH_PEOPLE):
-        return render(request, "home_admin.html")
     user = request.user
+    joiners_waiting = (
+        memberships_waiting_for(user).count() if user_can(user, Capability.CONFIRM_MEMBERS) else 0
+    )
+    if not user_can(user, Capability.WORK_WITH_PEOPLE):
+        return render(request, "home_admin.html", {"joiners_waiting": joiners_waiting})
     my_actions = (
         AgreedAction.objects.visible_to(user)
         .owned_by(user)
@@ -53,6 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "my_people": my_people[:HOME_LIST_LENGTH],
             "my_people_more": max(my_people_count - HOME_LIST_LENGTH, 0),
             "due_soon_days": DUE_SOON_DAYS,
+            "joiners_waiting": joiners_waiting,
         },
     )
 

@@ -1,10 +1,13 @@
-// Warn before an idle session ends, as GOV.UK services do, and offer to stay
-// signed in. The server ends a session after data-session-seconds without a
-// request; a "stay signed in" request restarts that clock.
+// Warn before a session ends, as GOV.UK services do. The server ends a session
+// after a time without a request (a "stay signed in" request restarts that
+// clock) and, whatever happens, a fixed time after signing in: then there is
+// nothing to extend, so the warning says so and offers no button.
+// data-session-seconds is the earlier of the two; data-session-ends says which.
 const WARN_BEFORE_SECONDS = 5 * 60
 
 export function warnBeforeTimeout (body) {
-  const seconds = Number(body.dataset.sessionSeconds)
+  let seconds = Number(body.dataset.sessionSeconds)
+  let ends = body.dataset.sessionEnds
   const dialog = document.getElementById('session-timeout')
   if (!seconds || !dialog || typeof dialog.showModal !== 'function') return
   const message = dialog.querySelector('[data-timeout-message]')
@@ -20,8 +23,15 @@ export function warnBeforeTimeout (body) {
     endTimer = window.setTimeout(ended, seconds * 1000)
   }
   const warn = () => {
-    message.textContent = 'We will sign you out in 5 minutes because you have not done anything for a while. What you have typed is kept on this device until you save it.'
-    stay.hidden = false
+    const minutes = Math.max(Math.round(Math.min(seconds, WARN_BEFORE_SECONDS) / 60), 1)
+    const when = `in ${minutes} minute${minutes === 1 ? '' : 's'}`
+    if (ends === 'limit') {
+      message.textContent = `We will sign you out ${when} because you signed in a long time ago. Save your work, then sign in again to carry on. What you have typed is kept on this device until you save it.`
+      stay.hidden = true
+    } else {
+      message.textContent = `We will sign you out ${when} because you have not done anything for a while. What you have typed is kept on this device until you save it.`
+      stay.hidden = false
+    }
     if (!dialog.open) dialog.showModal()
   }
   const ended = () => {
@@ -37,6 +47,9 @@ export function warnBeforeTimeout (body) {
         credentials: 'same-origin'
       })
       if (response.ok) {
+        const answer = await response.json()
+        seconds = Number(answer.seconds) || seconds
+        ends = answer.ends
         dialog.close()
         start()
         return

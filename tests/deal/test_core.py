@@ -122,18 +122,3 @@ def test_navigation_marks_the_section_of_the_page(alice_client):
     html = alice_client.get("/people/").content.decode()
     assert 'href="/people/" aria-current="true"' in html
     assert 'href="/actions/" aria-current' not in html
-
-
-def test_a_superuser_adds_a_theme_and_workers_can_choose_it(client, dave, alice, person):
-    from conversations.models import Theme
-
-    dave.is_staff = dave.is_superuser = True
-    dave.save()
-    client.force_login(dave)
-    response = client.post("/admin/conversations/theme/add/", {"name": "Pets", "is_active": "on"})
-    assert response.status_code == 302
-    assert Theme.objects.filter(name="Pets").exists()
-    assert client.get("/admin/conversations/theme/").status_code == 200
-    client.force_login(alice)
-    html = client.get(f"/people/{person.pk}/conversations/new/").content.decode()
-    assert "Pets" in html
