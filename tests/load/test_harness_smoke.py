@@ -44,7 +44,7 @@ def test_generate_and_bench_at_a_small_scale(tmp_path):
     # change lists included, and the round trips were counted.
     assert all(row["status"] == [200] for row in rows.values()), rows
     assert "/healthz (the floor)" in rows
-    assert "admin: open actions" in rows
+    assert "Django admin: open actions" in rows
     assert result["people"] == 300
     assert all(row["queries"] >= 1 for row in rows.values() if row["kind"] != "floor")
 
