@@ -72,10 +72,10 @@ bench: install-run
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python tests/load/bench.py
 
 loadtest: install-load
-	DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_SCALE=$(BENCH_SCALE) tests/load/loadtest.sh
+	DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_SCALE=$(BENCH_SCALE) $(BIN)/python tests/load/loadtest.py
 
 faulttest: install-load
-	DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_SCALE=$(BENCH_SCALE) tests/load/faulttest.sh
+	$(BIN)/python tests/load/faulttest.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
