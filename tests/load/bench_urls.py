@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import path
 
 from conversations.models import AgreedAction, Conversation
+from deal.urls import handler500  # noqa: F401 - the same error pages
 from deal.urls import urlpatterns as product_urlpatterns
 from people.models import Person
 
