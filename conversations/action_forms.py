@@ -10,11 +10,11 @@ from django.http import QueryDict
 
 from conversations.models import (
     DUE_SOON_DAYS,
+    LIVE_STATUSES,
     STATUSES_NEEDING_A_REASON,
     ActionStatus,
     AgreedAction,
     AgreedActionQuerySet,
-    Owner,
 )
 from deal.forms import LONG_TEXT, GovukFormMixin
 from deal.models import Team, User
@@ -43,7 +43,7 @@ class ActionFilterForm(GovukFormMixin, forms.Form):
 
     status = forms.ChoiceField(
         label="Status",
-        choices=[*ActionStatus.choices, (ANY, "Any status")],
+        choices=[*((s.value, s.label) for s in LIVE_STATUSES), (ANY, "Any status")],
         widget=forms.RadioSelect,
         required=False,
     )
@@ -59,7 +59,7 @@ class ActionFilterForm(GovukFormMixin, forms.Form):
         required=False,
         help_text="Of open actions",
     )
-    owner = forms.ChoiceField(label="Who will do it", required=False)
+    owner = forms.ChoiceField(label="Responsible member of staff", required=False)
     team = forms.ChoiceField(label="Team", required=False)
 
     def __init__(self, data: QueryDict, *, user: User) -> None:
@@ -97,7 +97,7 @@ class ActionFilterForm(GovukFormMixin, forms.Form):
         messages = {
             "status": "Select a status from the list",
             "due": "Select when it is due from the list",
-            "owner": "Select who will do it from the list",
+            "owner": "Select a member of staff from the list",
             "team": "Select one of your teams",
         }
         for name, field in self.fields.items():
@@ -132,9 +132,9 @@ class ActionFilterForm(GovukFormMixin, forms.Form):
         elif chosen["due"] == Due.LATER:
             actions = actions.due_later(DUE_SOON_DAYS)
         if chosen["owner"] == ME:
-            actions = actions.owned_by(self.user)
+            actions = actions.responsible(self.user)
         elif chosen["owner"] != ANYONE:
-            actions = actions.owned_by(int(chosen["owner"]))
+            actions = actions.responsible(int(chosen["owner"]))
         if chosen["team"] != ALL_TEAMS:
             actions = actions.filter(team_id=int(chosen["team"]))
         if chosen["status"] == ActionStatus.OPEN or chosen["due"] != ANY:
@@ -163,7 +163,9 @@ class FollowUpForm(GovukFormMixin, forms.Form):
     note, handing it to a colleague; any of them, at least one."""
 
     status = forms.ChoiceField(
-        label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect
+        label="Status",
+        choices=[(s.value, s.label) for s in LIVE_STATUSES],
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
         label="Why",
@@ -180,7 +182,10 @@ class FollowUpForm(GovukFormMixin, forms.Form):
         help_text="For example, who you spoke to and what happens next",
     )
     owner_user = forms.ModelChoiceField(
-        label="Hand it to a colleague", queryset=User.objects.none(), required=False
+        label="Hand it on to a colleague",
+        queryset=User.objects.none(),
+        required=False,
+        help_text="They become responsible for it",
     )
     # What the user saw when they opened the page: a save from an older
     # version is refused as a conflict rather than overwriting someone else.
@@ -201,11 +206,10 @@ class FollowUpForm(GovukFormMixin, forms.Form):
             memberships__team=action.team_id,
             memberships__confirmed_at__isnull=False,
         ).order_by("full_name", "id")
-        if action.owner_type == Owner.STAFF and action.owner_user_id:
-            colleagues = colleagues.exclude(pk=action.owner_user_id)
+        colleagues = colleagues.exclude(pk=action.responsible_id)
         owner = self.fields["owner_user"]
         owner.queryset = colleagues
-        owner.empty_label = f"No, keep it with {action.owner_display}"
+        owner.empty_label = f"No, keep it with {action.responsible}"
         owner.error_messages["invalid_choice"] = "Select a colleague from this team"
         self.fields["status"].error_messages["required"] = "Select a status"
         self.helper.layout = Layout(

@@ -92,7 +92,7 @@ def _saved_message(action: AgreedAction, trail: list[FollowUp]) -> str:
         if step.kind == FollowUpKind.STATUS:
             done.append(f"it is now marked {action.get_status_display().lower()}")
         elif step.kind == FollowUpKind.REASSIGNED:
-            done.append(f"it has been handed to {action.owner_user}")
+            done.append(f"it has been handed on to {action.responsible}")
         elif step.kind == FollowUpKind.NOTE:
             done.append("your note has been added")
     return "Follow-up saved: " + ", ".join(done)

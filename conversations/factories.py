@@ -62,6 +62,7 @@ class AgreedActionFactory(factory.django.DjangoModelFactory):
     )
     owner_type = Owner.STAFF
     owner_user = factory.SelfAttribute("conversation.recorded_by")
+    responsible = factory.LazyAttribute(lambda o: o.owner_user or o.conversation.recorded_by)
     due = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))
     status = ActionStatus.OPEN
     created_by = factory.SelfAttribute("conversation.recorded_by")

@@ -25,6 +25,7 @@ from deal.models import User
 from people.models import EntryKind, Person, ProfileEntry
 
 MAX_ACTIONS = 30
+YES, NO = "yes", "no"
 NOTES_LENGTH = 10_000
 ENTRY_LENGTH = ProfileEntry._meta.get_field("text").max_length
 WELLBEING_CHOICES = [("", "Not asked")] + [(str(n), str(n)) for n in range(11)]
@@ -68,6 +69,15 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
         max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Write it the way they said it. It becomes what matters on their profile.",
+    )
+    # Asked when their profile already says what matters to them: it is
+    # changed only when the worker says it has changed, never by a note typed
+    # into an empty box.
+    what_matters_changed = forms.ChoiceField(
+        label="Has what matters to them changed?",
+        choices=[(NO, "No, it is the same"), (YES, "Yes, it has changed")],
+        widget=forms.RadioSelect,
+        required=False,
     )
     noticed = EntryChoiceField(
         label="Strengths and interests you noticed",
@@ -147,6 +157,8 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.person = person
         self.completing = completing
+        # What their profile says matters to them now (one query).
+        self.current_what_matters = person.what_matters.select_related("recorded_by").first()
         # What is offered: what is current, plus whatever this conversation
         # already has (an entry archived since, a theme switched off, a
         # colleague who has left), so a correction never quietly drops it.
@@ -199,15 +211,21 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
             self.initial.setdefault("date", local.date())
             self.initial.setdefault("time", local.strftime("%H:%M"))
             self.initial.setdefault("what_matters", self.instance.what_matters)
+            self.initial.setdefault(
+                "what_matters_changed", YES if self.instance.what_matters else NO
+            )
             self.initial.setdefault("notes", self.instance.notes)
             self.initial.setdefault("submission_key", self.instance.submission_key)
             self.initial.setdefault("version", self.instance.version)
             chosen = list(self.instance.profile_entries.values_list("pk", flat=True))
             self.initial.setdefault("noticed", chosen)
             self.initial.setdefault("needs_raised", chosen)
+        self.initial.setdefault("what_matters_changed", NO)
         self.helper.layout = Layout(
             Fieldset(
-                Field.textarea("what_matters", rows=5, max_characters=LONG_TEXT),
+                HTML('{% include "conversations/includes/what_matters_field.html" %}')
+                if self.current_what_matters
+                else Field.textarea("what_matters", rows=5, max_characters=LONG_TEXT),
                 legend="What matters to them",
                 legend_size=Size.MEDIUM,
             ),
@@ -277,8 +295,28 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
             self.add_error(name, f"Keep each line to {ENTRY_LENGTH} characters or fewer")
         return [(kind, line) for line in lines]
 
+    def _clean_what_matters(self, cleaned: dict) -> None:
+        """What matters changes only when they said it has: otherwise the
+        conversation leaves it as it is (an empty what_matters)."""
+        current = self.current_what_matters
+        words = cleaned.get("what_matters", "").strip()
+        if current is None:
+            return
+        if cleaned.get("what_matters_changed") == YES:
+            if not words and "what_matters" not in self.errors:
+                self.add_error("what_matters", "Enter what matters to them now, in their words")
+            return
+        if words and words != current.text.strip():
+            self.add_error(
+                "what_matters_changed",
+                "You wrote what matters to them but chose “No, it is the same”: choose "
+                "“Yes, it has changed”, or clear the box",
+            )
+        cleaned["what_matters"] = ""
+
     def clean(self) -> dict:
         cleaned = super().clean()
+        self._clean_what_matters(cleaned)
         date, time = cleaned.get("date"), cleaned.get("time")
         if date and time:
             happened_at = timezone.make_aware(dt.datetime.combine(date, time))
@@ -346,9 +384,12 @@ class ActionForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, team_id: int, staff: dict[int, User], **kwargs) -> None:
+    def __init__(
+        self, *args, team_id: int, staff: dict[int, User], completing: bool = True, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.team_id = team_id
+        self.completing = completing
         # The team's staff, read once for the whole formset rather than once
         # for each action's list.
         self.staff = staff
@@ -360,6 +401,10 @@ class ActionForm(forms.Form):
         self.fields["what"].error_messages["required"] = "Enter what will happen"
         self.fields["owner_type"].error_messages["required"] = "Select who will do it"
         self.fields["due"].error_messages["required"] = "Enter the date it is due by"
+        if not completing:
+            # A draft holds an action as far as it has been thought through.
+            self.fields["owner_type"].required = False
+            self.fields["due"].required = False
 
     def is_blank(self) -> bool:
         """Nothing typed in this action at all."""
@@ -382,6 +427,7 @@ class ActionForm(forms.Form):
                 owner_user=cleaned.get("owner_user"),
                 owner_name=cleaned.get("owner_name", ""),
                 team_id=self.team_id,
+                draft=not self.completing,
             ).items():
                 self.add_error(name, message)
         return cleaned
@@ -390,16 +436,19 @@ class ActionForm(forms.Form):
         data = self.cleaned_data
         return ActionInput(
             what=data["what"],
-            owner_type=data["owner_type"],
+            owner_type=data.get("owner_type") or "",
             owner_user=data.get("owner_user"),
             owner_name=data.get("owner_name", ""),
-            due=data["due"],
+            due=data.get("due"),
             pk=data.get("id"),
             version=data.get("version"),
         )
 
 
 class BaseActionFormSet(forms.BaseFormSet):
+    # The error summary names the line: "Action 2: select who will do it".
+    item_label = "Action"
+
     def clean(self) -> None:
         if any(self.errors):
             return
@@ -433,6 +482,8 @@ def action_formset(
     initial=None,
     blank_lines: int = 0,
     saved_actions: list[AgreedAction] | None = None,
+    completing: bool = True,
+    item_label: str = "Action",
 ) -> BaseActionFormSet:
     """The agreed actions of the form: the new ones (extra lines, which may be
     left blank) or the saved ones (exactly as many as were saved)."""
@@ -462,12 +513,14 @@ def action_formset(
         .distinct()
         .order_by("full_name")
     }
-    return formset_class(
+    formset = formset_class(
         data,
         prefix=prefix,
         initial=initial,
-        form_kwargs={"team_id": person.team_id, "staff": staff},
+        form_kwargs={"team_id": person.team_id, "staff": staff, "completing": completing},
     )
+    formset.item_label = item_label
+    return formset
 
 
 def initial_for_actions(actions) -> list[dict]:

@@ -56,13 +56,17 @@ class ConversationKind(models.TextChoices):
 class ConversationStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     COMPLETE = "complete", "Complete"
+    # A draft thrown away: gone from every list and page, kept for the audit.
+    DISCARDED = "discarded", "Discarded"
 
 
 class ConversationQuerySet(models.QuerySet["Conversation"]):
     def visible_to(self, user) -> ConversationQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return self.filter(person__team_id__in=user.team_ids())
+        return self.filter(person__team_id__in=user.team_ids()).exclude(
+            status=ConversationStatus.DISCARDED
+        )
 
     def drafts_of(self, user) -> ConversationQuerySet:
         return self.filter(recorded_by=user, status=ConversationStatus.DRAFT)
@@ -161,6 +165,10 @@ class Conversation(models.Model):
         return self.status == ConversationStatus.DRAFT
 
     @property
+    def is_discarded(self) -> bool:
+        return self.status == ConversationStatus.DISCARDED
+
+    @property
     def has_wellbeing(self) -> bool:
         return any(
             v is not None
@@ -179,6 +187,9 @@ class Owner(models.TextChoices):
 
 
 class ActionStatus(models.TextChoices):
+    # Part of a draft conversation: not live, in nobody's list, until the
+    # conversation is completed.
+    DRAFT = "draft", "Not agreed yet (draft)"
     OPEN = "open", "Open"
     DONE = "done", "Done"
     NOT_DONE = "not_done", "Not done"
@@ -187,19 +198,27 @@ class ActionStatus(models.TextChoices):
 
 # Closing an action this way needs a reason: an honest record of why.
 STATUSES_NEEDING_A_REASON = {ActionStatus.NOT_DONE, ActionStatus.NO_LONGER_NEEDED}
+# What an action that is live can be set to by following it up.
+LIVE_STATUSES = [
+    ActionStatus.OPEN,
+    ActionStatus.DONE,
+    ActionStatus.NOT_DONE,
+    ActionStatus.NO_LONGER_NEEDED,
+]
 
 
 class AgreedActionQuerySet(models.QuerySet["AgreedAction"]):
     def visible_to(self, user) -> AgreedActionQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return self.filter(team_id__in=user.team_ids())
+        return self.filter(team_id__in=user.team_ids()).exclude(status=ActionStatus.DRAFT)
 
     def open(self) -> AgreedActionQuerySet:
         return self.filter(status=ActionStatus.OPEN)
 
-    def owned_by(self, user) -> AgreedActionQuerySet:
-        return self.filter(owner_type=Owner.STAFF, owner_user=user)
+    def responsible(self, user) -> AgreedActionQuerySet:
+        """The actions a member of staff answers for, whoever does them."""
+        return self.filter(responsible=user)
 
     def overdue(self, today: dt.date | None = None) -> AgreedActionQuerySet:
         today = today or timezone.localdate()
@@ -222,7 +241,7 @@ class AgreedActionQuerySet(models.QuerySet["AgreedAction"]):
         ).order_by("urgency", "due", "id")
 
     def with_joins(self) -> AgreedActionQuerySet:
-        return self.select_related("person", "owner_user", "conversation")
+        return self.select_related("person", "owner_user", "responsible", "conversation")
 
     def due_later(
         self, days: int = DUE_SOON_DAYS, today: dt.date | None = None
@@ -249,7 +268,10 @@ class AgreedAction(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="actions")
 
     what = models.CharField("What will happen", max_length=500)
-    owner_type = models.CharField("Who will do it", max_length=20, choices=Owner.choices)
+    # Blank, like the due date, only while its conversation is a draft.
+    owner_type = models.CharField(
+        "Who will do it", max_length=20, choices=Owner.choices, blank=True
+    )
     owner_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -264,7 +286,16 @@ class AgreedAction(models.Model):
         blank=True,
         help_text="The person in their life, organisation or group",
     )
-    due = models.DateField("Due by")
+    due = models.DateField("Due by", null=True, blank=True)
+    # The member of staff who answers for it, whoever does it (the person, a
+    # partner, a group): it is in their list until it is closed. By default
+    # who recorded the conversation; it moves when it is handed on.
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="actions_responsible_for",
+        verbose_name="Responsible member of staff",
+    )
     status = models.CharField(
         max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )
@@ -284,6 +315,8 @@ class AgreedAction(models.Model):
         ordering = ["due", "id"]
         indexes = [
             models.Index(fields=["owner_user", "status", "due"], name="action_owner_idx"),
+            # My open actions by due date.
+            models.Index(fields=["responsible", "status", "due"], name="action_responsible_idx"),
             models.Index(fields=["team", "status", "due"], name="action_team_idx"),
             models.Index(fields=["person", "status", "due"], name="action_person_idx"),
         ]
@@ -300,6 +333,8 @@ class AgreedAction(models.Model):
 
     @property
     def owner_display(self) -> str:
+        if not self.owner_type:
+            return "Not decided yet"
         if self.owner_type == Owner.STAFF:
             return str(self.owner_user) if self.owner_user_id else "A member of staff"
         if self.owner_type == Owner.PERSON:
@@ -312,14 +347,15 @@ class AgreedAction(models.Model):
         return self.status == ActionStatus.OPEN
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        return self.is_open and self.due < (today or timezone.localdate())
+        return self.is_open and self.due is not None and self.due < (today or timezone.localdate())
 
 
 class FollowUpKind(models.TextChoices):
     NOTE = "note", "Note"
     STATUS = "status", "Status changed"
-    REASSIGNED = "reassigned", "Reassigned"
+    REASSIGNED = "reassigned", "Handed on"
     CHANGED = "changed", "Corrected"
+    DUE = "due", "Due date changed"
 
 
 class FollowUp(models.Model):
@@ -331,6 +367,9 @@ class FollowUp(models.Model):
     note = models.TextField(blank=True)
     from_status = models.CharField(max_length=20, choices=ActionStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ActionStatus.choices, blank=True)
+    # A change of due date: from and to, with why in the note.
+    from_due = models.DateField(null=True, blank=True)
+    to_due = models.DateField(null=True, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 

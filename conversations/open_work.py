@@ -9,7 +9,7 @@ from conversations.models import AgreedAction
 def open_actions(user) -> tuple[str, dict[int, int]]:
     rows = (
         AgreedAction.objects.open()
-        .owned_by(user)
+        .responsible(user)
         .values("team_id")
         .annotate(n=Count("id"))
         .order_by()

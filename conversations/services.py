@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from conversations.models import (
+    LIVE_STATUSES,
     STATUSES_NEEDING_A_REASON,
     ActionStatus,
     AgreedAction,
@@ -51,7 +52,8 @@ class ActionInput:
 
     what: str
     owner_type: str
-    due: dt.date
+    # Both may be left blank while the conversation is a draft.
+    due: dt.date | None
     owner_user: User | None = None
     owner_name: str = ""
     # Set when correcting an action that was already saved.
@@ -140,6 +142,7 @@ def _conversation_save(
             conversation.last_submission_key = submission_key
             creating = False
         said_before = conversation.what_matters if not creating else None
+        was_draft = creating or conversation.status == ConversationStatus.DRAFT
 
         # Every history row this save writes (one for the fields, one for each
         # list of choices that changed) carries the same mark, so the
@@ -170,10 +173,15 @@ def _conversation_save(
                 )
             )
         conversation.profile_entries.set(entries)
-        if conversation.what_matters != said_before:
+        is_complete = conversation.status == ConversationStatus.COMPLETE
+        # What matters changes on the profile only when a conversation is
+        # completed (or corrected) saying it has changed: a draft holds it.
+        if is_complete and (was_draft or conversation.what_matters != said_before):
             _keep_what_matters(actor, person, conversation)
-        for action in content.actions:
-            _save_action(actor, conversation, action)
+        for number, action in enumerate(content.actions, start=1):
+            _save_action(actor, conversation, action, number=number)
+        if is_complete and was_draft:
+            _make_actions_live(conversation)
 
         audit_record(
             actor=actor,
@@ -183,6 +191,38 @@ def _conversation_save(
             f"{person.pk} ({conversation.status})",
         )
     return conversation, True
+
+
+def _make_actions_live(conversation: Conversation) -> None:
+    """A draft's actions become open actions when it is completed: each then
+    needs who will do it and by when."""
+    waiting = list(conversation.actions.filter(status=ActionStatus.DRAFT).order_by("id"))
+    unfinished = [a for a in waiting if not a.owner_type or a.due is None]
+    if unfinished:
+        raise ValidationError([f"“{a.what}” needs who will do it and by when" for a in unfinished])
+    conversation.actions.filter(status=ActionStatus.DRAFT).update(
+        status=ActionStatus.OPEN, updated_at=timezone.now()
+    )
+
+
+def conversation_discard(
+    *, actor: Actor, conversation: Conversation, expected_version: int | None = None
+) -> None:
+    """Throw a draft away: it goes from every list and page; the audit log
+    and its history keep that it was there and who discarded it."""
+    if not conversation.is_draft:
+        raise ValidationError("Only a draft can be discarded")
+    with transaction.atomic():
+        _take_version(Conversation, conversation, expected_version)
+        conversation._change_reason = uuid.uuid4().hex
+        conversation.status = ConversationStatus.DISCARDED
+        conversation.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=conversation,
+            detail=f"Discarded a draft conversation with person {conversation.person_id}",
+        )
 
 
 def _take_version(model, obj, expected_version: int | None) -> None:
@@ -232,18 +272,26 @@ def _keep_what_matters(actor: Actor, person: Person, conversation: Conversation)
 
 
 def check_action_owner(
-    *, owner_type: str, owner_user: User | None, owner_name: str, team_id: int
+    *,
+    owner_type: str,
+    owner_user: User | None,
+    owner_name: str,
+    team_id: int,
+    draft: bool = False,
 ) -> dict[str, str]:
-    """The rules for who will do an action, as field errors (empty when fine)."""
+    """The rules for who will do an action, as field errors (empty when fine).
+    A draft may leave the name to fill in later, never name a stranger."""
     errors = {}
     if owner_type == Owner.STAFF:
         if owner_user is None:
-            errors["owner_user"] = "Select the member of staff who will do it"
+            if not draft:
+                errors["owner_user"] = "Select the member of staff who will do it"
         elif team_id not in owner_user.team_ids():
             errors["owner_user"] = f"{owner_user} is not in this person’s team"
     elif (
         owner_type in (Owner.SOMEONE_IN_LIFE, Owner.PARTNER, Owner.COMMUNITY)
         and not owner_name.strip()
+        and not draft
     ):
         errors["owner_name"] = {
             Owner.SOMEONE_IN_LIFE: "Enter the name of the person in their life",
@@ -253,16 +301,25 @@ def check_action_owner(
     return errors
 
 
-def _save_action(actor: Actor, conversation: Conversation, data: ActionInput) -> AgreedAction:
+def _save_action(
+    actor: Actor, conversation: Conversation, data: ActionInput, *, number: int = 1
+) -> AgreedAction:
     person = conversation.person
+    is_draft = conversation.status == ConversationStatus.DRAFT
     errors = check_action_owner(
         owner_type=data.owner_type,
         owner_user=data.owner_user,
         owner_name=data.owner_name,
         team_id=person.team_id,
+        draft=is_draft,
     )
+    if not is_draft:
+        if not data.owner_type:
+            errors["owner_type"] = "Select who will do it"
+        if data.due is None:
+            errors["due"] = "Enter the date it is due by"
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError([f"Action {number}: {_lower_first(m)}" for m in errors.values()])
     values = {
         "what": data.what.strip(),
         "owner_type": data.owner_type,
@@ -276,6 +333,14 @@ def _save_action(actor: Actor, conversation: Conversation, data: ActionInput) ->
             person=person,
             team_id=person.team_id,
             created_by=actor.user,
+            # Who answers for it: the member of staff who will do it, or else
+            # who recorded the conversation.
+            responsible=(
+                data.owner_user
+                if data.owner_type == Owner.STAFF and data.owner_user
+                else conversation.recorded_by
+            ),
+            status=ActionStatus.DRAFT if is_draft else ActionStatus.OPEN,
             **values,
         )
         action.full_clean()
@@ -289,18 +354,45 @@ def _save_action(actor: Actor, conversation: Conversation, data: ActionInput) ->
     if not changed:
         return action
     _take_version(AgreedAction, action, data.version)
+    before = {name: _shown(action, name) for name in changed}
     for name in changed:
         setattr(action, name, values[name])
+    update = [*changed, "updated_at"]
+    if "owner_user" in changed and action.owner_type == Owner.STAFF and action.owner_user:
+        # A member of staff who will do it answers for it.
+        action.responsible = action.owner_user
+        update.append("responsible")
     action.full_clean()
-    action.save(update_fields=[*changed, "updated_at"])
+    action.save(update_fields=update)
+    if is_draft:
+        # A draft's actions are not live yet: no trail until they are.
+        return action
     FollowUp.objects.create(
         action=action,
         kind=FollowUpKind.CHANGED,
         note="Corrected: "
-        + ", ".join(AgreedAction._meta.get_field(n).verbose_name for n in changed),
+        + "; ".join(
+            f"{AgreedAction._meta.get_field(n).verbose_name} from {before[n]} to "
+            f"{_shown(action, n)}"
+            for n in changed
+            if n != "owner_name" or "owner_type" not in changed
+        ),
         by=actor.user,
     )
     return action
+
+
+def _lower_first(message: str) -> str:
+    return message[:1].lower() + message[1:]
+
+
+def _shown(action: AgreedAction, name: str) -> str:
+    """A field of an action as the trail shows it: "3 May 2026", "Bob"."""
+    if name == "due":
+        return f"{action.due:%-d %B %Y}" if action.due else "no date"
+    if name in ("owner_type", "owner_user", "owner_name"):
+        return action.owner_display
+    return f"“{getattr(action, name)}”"
 
 
 def action_follow_up(
@@ -312,19 +404,30 @@ def action_follow_up(
     reason: str = "",
     note: str = "",
     owner_user: User | None = None,
+    due: dt.date | None = None,
+    due_reason: str = "",
 ) -> list[FollowUp]:
     """Follow an action up: change its status (with a reason where one is
-    needed), add a note, hand it to a colleague in the team. Each is kept in
-    the action's trail in order, with who and when."""
+    needed), move its due date (with why), add a note, hand it on to a
+    colleague in the team, who then answers for it. Each is kept in the
+    action's trail in order, with who and when."""
     note = note.strip()
     reason = reason.strip()
+    due_reason = due_reason.strip()
+    if action.status == ActionStatus.DRAFT:
+        raise ValidationError("This action is part of a draft: finish the conversation first")
     status_changes = status is not None and status != action.status
-    reassigns = owner_user is not None and owner_user != action.owner_user
+    reassigns = owner_user is not None and owner_user != action.responsible
+    due_changes = due is not None and due != action.due
+    if status_changes and status not in LIVE_STATUSES:
+        raise ValidationError({"status": "Select a status"})
     if status_changes and status in STATUSES_NEEDING_A_REASON and not reason:
         raise ValidationError({"status_reason": "Enter why"})
+    if due_changes and not due_reason:
+        raise ValidationError({"due_reason": "Enter why the due date has changed"})
     if reassigns and action.team_id not in owner_user.team_ids():
         raise ValidationError({"owner_user": f"{owner_user} is not in this person’s team"})
-    if not (status_changes or reassigns or note):
+    if not (status_changes or reassigns or due_changes or note):
         return []
 
     trail = []
@@ -348,20 +451,36 @@ def action_follow_up(
             action.status_reason = reason if status in STATUSES_NEEDING_A_REASON else ""
             action.closed_at = None if status == ActionStatus.OPEN else now
             fields += ["status", "status_reason", "closed_at"]
+        if due_changes:
+            trail.append(
+                FollowUp(
+                    action=action,
+                    kind=FollowUpKind.DUE,
+                    from_due=action.due,
+                    to_due=due,
+                    note=due_reason,
+                    by=actor.user,
+                    at=now,
+                )
+            )
+            action.due = due
+            fields.append("due")
         if reassigns:
             trail.append(
                 FollowUp(
                     action=action,
                     kind=FollowUpKind.REASSIGNED,
-                    note=f"From {action.owner_display} to {owner_user}",
+                    note=f"From {action.responsible} to {owner_user}",
                     by=actor.user,
                     at=now,
                 )
             )
-            action.owner_type = Owner.STAFF
-            action.owner_user = owner_user
-            action.owner_name = ""
-            fields += ["owner_type", "owner_user", "owner_name"]
+            action.responsible = owner_user
+            fields.append("responsible")
+            if action.owner_type == Owner.STAFF:
+                # A member of staff was doing it: the colleague now does.
+                action.owner_user = owner_user
+                fields.append("owner_user")
         if note:
             trail.append(
                 FollowUp(action=action, kind=FollowUpKind.NOTE, note=note, by=actor.user, at=now)

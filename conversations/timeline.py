@@ -20,6 +20,7 @@ from conversations.models import (
     ActionStatus,
     AgreedAction,
     Conversation,
+    ConversationStatus,
     FollowUp,
     FollowUpKind,
 )
@@ -83,8 +84,17 @@ def _events_of(person: Person) -> QuerySet:
             .values_list("event_at", "event_kind", "event_id")
         )
 
-    conversations = columns(Conversation.objects.filter(person=person), CONVERSATION, "happened_at")
-    actions = columns(AgreedAction.objects.filter(person=person), ACTION, "created_at")
+    # A discarded draft is gone; a draft's actions are not agreed yet.
+    conversations = columns(
+        Conversation.objects.filter(person=person).exclude(status=ConversationStatus.DISCARDED),
+        CONVERSATION,
+        "happened_at",
+    )
+    actions = columns(
+        AgreedAction.objects.filter(person=person).exclude(status=ActionStatus.DRAFT),
+        ACTION,
+        "created_at",
+    )
     follow_ups = columns(FollowUp.objects.filter(action__person=person), FOLLOW_UP, "at")
     return conversations.union(actions, follow_ups, all=True).order_by(
         "-event_at", "-event_kind", "-event_id"

@@ -3,11 +3,15 @@ plain-English summary for the person."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from conversations import services
 from conversations.forms import (
@@ -18,7 +22,7 @@ from conversations.forms import (
     show_without_checking,
 )
 from conversations.history import conversation_changes
-from conversations.models import Conversation
+from conversations.models import Conversation, ConversationStatus
 from deal.audit import Actor
 from deal.permissions import Capability, capability_required, get_for_team
 from people.models import Person
@@ -34,7 +38,8 @@ def get_conversation_for(request: HttpRequest, pk: int, *, record_view: bool) ->
     """The conversation if the user may open its person's record."""
     return get_for_team(
         request,
-        Conversation.objects.with_joins(),
+        # A discarded draft is gone, for everyone: the audit log keeps it.
+        Conversation.objects.exclude(status=ConversationStatus.DISCARDED).with_joins(),
         pk,
         team_id_of=lambda conversation: conversation.person.team_id,
         record_view=record_view,
@@ -79,6 +84,7 @@ def _conversation_page(
     *,
     person: Person,
     conversation: Conversation | None,
+    key: uuid.UUID | None = None,
 ) -> HttpResponse:
     """The one form for recording, finishing and correcting: the same rules,
     the same page."""
@@ -89,7 +95,7 @@ def _conversation_page(
     conflict = None
     conflict_action = None
 
-    def saved_formset(data):
+    def saved_formset(data, completing=True):
         """The actions already saved with this conversation, as they were
         sent back (data) or as they are saved (None)."""
         return action_formset(
@@ -98,18 +104,27 @@ def _conversation_page(
             prefix=SAVED_ACTIONS,
             initial=initial_for_actions(saved_actions),
             saved_actions=saved_actions,
+            completing=completing,
+            item_label="Agreed action",
         )
+
+    new_label = "New action" if saved_actions else "Action"
 
     if request.method == "POST":
         data = request.POST
+        # The hidden first button, which Enter in a one-line box presses, of a
+        # completed conversation: redraw the page, save nothing.
+        redraw = redraw or "enter" in data
         if redraw:
             data = _with_action_lines(
                 data, NEW_ACTIONS, add="add_action" in data, remove=_remove_index(data)
             )
         completing = "complete" in data or (conversation is not None and not conversation.is_draft)
         form = ConversationForm(data, person=person, completing=completing, instance=conversation)
-        new_actions = action_formset(data, person=person, prefix=NEW_ACTIONS)
-        saved = saved_formset(data)
+        new_actions = action_formset(
+            data, person=person, prefix=NEW_ACTIONS, completing=completing, item_label=new_label
+        )
+        saved = saved_formset(data, completing)
         if redraw:
             show_without_checking(form, new_actions, saved)
         elif _all_valid(form, new_actions, saved):
@@ -120,7 +135,9 @@ def _conversation_page(
                     person=person,
                     conversation=conversation,
                     expected_version=form.cleaned_data.get("version"),
-                    submission_key=form.cleaned_data["submission_key"],
+                    # A new conversation's key is in its address; the form's
+                    # copy is only for the browser's kept typing.
+                    submission_key=key or form.cleaned_data["submission_key"],
                     complete=completing,
                     content=form.content(
                         [
@@ -143,7 +160,7 @@ def _conversation_page(
                 form = ConversationForm(
                     data, person=person, completing=completing, instance=conversation
                 )
-                saved = saved_formset(data)
+                saved = saved_formset(data, completing)
                 show_without_checking(form, saved)
             except services.ConflictError as error:
                 conflict = error.current
@@ -157,20 +174,28 @@ def _conversation_page(
             else:
                 if first_time:
                     messages.success(request, _saved_message(result, was_draft=was_draft))
+                else:
+                    messages.info(request, _already_saved_message(result))
                 return redirect(result)
     else:
-        # A new key each time the page is opened: a second sending of the same
-        # page (a refresh, a double click) is then recognised and saves nothing.
-        initial = {"submission_key": new_submission_key()}
+        # A new conversation's key comes with its address, so going Back to
+        # the page, or reopening the tab, brings the same key (see record);
+        # a correction gets a new one each time the page is opened.
+        initial = {"submission_key": key or new_submission_key()}
         if conversation is None:
             now = timezone.localtime()
-            initial.update(date=now.date(), time=now.strftime("%H:%M"))
+            # Whoever records it was there.
+            initial.update(
+                date=now.date(), time=now.strftime("%H:%M"), staff_present=[request.user.pk]
+            )
         form = ConversationForm(
             person=person, completing=False, instance=conversation, initial=initial
         )
         # Always one spare line: MOJ Frontend's add-another copies it to add
         # more, and a spare line left blank is simply not saved.
-        new_actions = action_formset(None, person=person, prefix=NEW_ACTIONS, blank_lines=1)
+        new_actions = action_formset(
+            None, person=person, prefix=NEW_ACTIONS, blank_lines=1, item_label=new_label
+        )
         saved = saved_formset(None)
 
     return render(
@@ -188,6 +213,9 @@ def _conversation_page(
             "conflict": conflict,
             "conflict_action": conflict_action,
             "wellbeing_open": form.is_bound and form.wellbeing_answered,
+            "keep_typed_as": reverse("conversations:record", kwargs={"person_pk": person.pk})
+            if conversation is None
+            else "",
         },
     )
 
@@ -209,12 +237,41 @@ def _saved_message(conversation: Conversation, *, was_draft: bool) -> str:
     return "Your corrections have been saved"
 
 
+def _already_saved_message(conversation: Conversation) -> str:
+    if conversation.is_draft:
+        return "This conversation is already saved as a draft. You can finish it here."
+    return "This conversation is already saved"
+
+
+@never_cache
 @work_with_people
-def record(request: HttpRequest, person_pk: int) -> HttpResponse:
+def record(request: HttpRequest, person_pk: int, key: uuid.UUID | None = None) -> HttpResponse:
+    """Record a new conversation.
+
+    Opening the page gives the conversation its key, in the address: Back to
+    the page after saving, a reopened tab or a resent form all bring the same
+    key, and a key already used finds the conversation it saved rather than
+    making a second one."""
     person = get_person_for(request, person_pk, record_view=request.method == "GET")
-    return _conversation_page(request, person=person, conversation=None)
+    if key is None and request.method == "GET":
+        return redirect("conversations:record_with_key", person_pk=person.pk, key=uuid.uuid4())
+    if key is not None:
+        saved = Conversation.objects.filter(submission_key=key).first()
+        if saved is not None:
+            if saved.person_id != person.pk or saved.is_discarded:
+                raise Http404("No such record")
+            if request.method == "POST":
+                messages.info(request, _already_saved_message(saved))
+                return redirect(saved)
+            return render(
+                request,
+                "conversations/already_saved.html",
+                {"person": person, "conversation": saved},
+            )
+    return _conversation_page(request, person=person, conversation=None, key=key)
 
 
+@never_cache
 @work_with_people
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for(request, pk, record_view=request.method == "GET")
@@ -239,9 +296,57 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@never_cache
+@work_with_people
+def discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Throw away a draft started by mistake, after asking."""
+    conversation = get_conversation_for(request, pk, record_view=request.method == "GET")
+    if not conversation.is_draft:
+        messages.info(request, "Only a draft can be discarded. This conversation is complete.")
+        return redirect(conversation)
+    if request.method == "POST":
+        try:
+            services.conversation_discard(
+                actor=Actor.from_request(request),
+                conversation=conversation,
+                expected_version=_int_or_none(request.POST.get("version")),
+            )
+        except services.ConflictError:
+            messages.info(
+                request,
+                "Someone saved this draft after you opened it, so it was not discarded. "
+                "Check it, then discard it again if you still want to.",
+            )
+            return redirect(conversation)
+        messages.success(request, "The draft has been discarded")
+        return redirect(conversation.person)
+    return render(
+        request,
+        "conversations/discard.html",
+        {
+            "conversation": conversation,
+            "person": conversation.person,
+            "actions": list(conversation.actions.order_by("id")),
+        },
+    )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @work_with_people
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for(request, pk, record_view=True)
+    if conversation.is_draft:
+        # What was agreed is not settled until the conversation is complete.
+        messages.info(
+            request, "The summary for the person is ready once the conversation is complete"
+        )
+        return redirect(conversation)
     entries = list(conversation.profile_entries.order_by("kind", "id"))
     return render(
         request,
@@ -249,6 +354,15 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "conversation": conversation,
             "person": conversation.person,
+            # Said in this conversation, or else what their profile said then.
+            "what_matters": conversation.what_matters
+            or getattr(
+                conversation.person.what_matters.filter(
+                    recorded_at__lte=conversation.completed_at or timezone.now()
+                ).first(),
+                "text",
+                "",
+            ),
             "strengths_and_interests": [e for e in entries if e.kind != "need"],
             "actions": list(
                 conversation.actions.with_joins().exclude(status="no_longer_needed").order_by("due")

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "simple_history",
 ]
@@ -54,8 +57,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session given a code from an app?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "deal.session.SessionLimitMiddleware",
+    # Until the code is given (or an app set up), only those pages open.
+    "deal.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
@@ -126,6 +133,11 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 10)
 PASSWORD_RESET_ACCOUNT_LIMIT = env_int("PASSWORD_RESET_ACCOUNT_LIMIT", 3)
 PASSWORD_RESET_WINDOW_MINUTES = 60
+
+# Two-factor sign-in (deal/two_factor.py): admins and managers must use an
+# authenticator app when this is on; anyone may choose to.
+REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", not DEBUG)
+OTP_TOTP_ISSUER = "Deal Conversations"
 
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one
 # account from one address, that account is paused there for the cool-off time

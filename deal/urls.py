@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from deal import manage_views, session, signin, views
+from deal import manage_views, session, signin, two_factor, views
 from deal.forms import SetPasswordForm, SignInForm
 
 accounts = [
@@ -15,6 +15,14 @@ accounts = [
     ),
     path("logout/", session.SignOutView.as_view(), name="logout"),
     path("keep-alive/", session.keep_alive, name="keep_alive"),
+    path("two-factor/", two_factor.overview, name="two_factor"),
+    path("two-factor/code/", two_factor.verify, name="two_factor_verify"),
+    path("two-factor/set-up/", two_factor.set_up, name="two_factor_set_up"),
+    path(
+        "two-factor/recovery-codes/",
+        two_factor.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path(
         "join/<int:user_id>/<str:token>/",
         manage_views.accept_invitation,

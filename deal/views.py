@@ -29,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "home_admin.html", {"joiners_waiting": joiners_waiting})
     my_actions = (
         AgreedAction.objects.visible_to(user)
-        .owned_by(user)
+        .responsible(user)
         .overdue_or_due_soon()
         .with_joins()
         .overdue_first()

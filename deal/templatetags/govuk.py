@@ -19,7 +19,9 @@ def first_input_id(bound_field: forms.BoundField) -> str:
     return bound_field.auto_id
 
 
-def _form_items(form: forms.BaseForm) -> list[dict[str, str]]:
+def _form_items(form: forms.BaseForm, line: str = "") -> list[dict[str, str]]:
+    """`line` names a formset's line ("Action 2") so that the summary says
+    which one each message is about."""
     items = []
     visible = form.visible_fields()
     top = first_input_id(visible[0]) if visible else "main-content"
@@ -37,6 +39,8 @@ def _form_items(form: forms.BaseForm) -> list[dict[str, str]]:
             )
     for bound_field in visible:
         for error in bound_field.errors:
+            if line and not str(error).startswith(line):
+                error = f"{line}: {str(error)[:1].lower()}{str(error)[1:]}"
             items.append({"target": first_input_id(bound_field), "message": error})
     return items
 
@@ -52,8 +56,9 @@ def error_summary_items(*forms_and_formsets) -> list[dict[str, str]]:
         if isinstance(thing, forms.BaseFormSet):
             for error in thing.non_form_errors():
                 items.append({"target": "main-content", "message": error})
-            for form in thing.forms:
-                items += _form_items(form)
+            label = getattr(thing, "item_label", "")
+            for number, form in enumerate(thing.forms, start=1):
+                items += _form_items(form, f"{label} {number}" if label else "")
         elif isinstance(thing, forms.BaseForm):
             items += _form_items(thing)
     return items

@@ -14,8 +14,11 @@
 const STORE = 'deal:kept:'
 const SKIP = new Set(['csrfmiddlewaretoken'])
 
-function storageKey () {
-  return STORE + window.location.pathname
+// The form may name where its copy is kept (data-keep-typed="/people/1/…/new/"):
+// a new conversation's address carries its key, and a copy must still be
+// found when the page is opened afresh with a new key.
+function storageKey (form) {
+  return STORE + ((form && form.dataset.keepTyped) || window.location.pathname)
 }
 
 function isTyped (element) {
@@ -75,14 +78,14 @@ function store (form) {
   if (!hasText(values)) return
   const lines = form.querySelectorAll('.moj-add-another__item').length
   try {
-    window.localStorage.setItem(storageKey(), JSON.stringify({
+    window.localStorage.setItem(storageKey(form), JSON.stringify({
       key: submissionKey(form), values, lines, at: Date.now()
     }))
   } catch (error) { /* storage full or switched off: the server still has the form */ }
 }
 
 export function keepTyped (form) {
-  const kept = window.localStorage.getItem(storageKey())
+  const kept = window.localStorage.getItem(storageKey(form))
   if (kept && form.hasAttribute('data-restore-kept')) {
     try {
       const { values, lines } = JSON.parse(kept)
@@ -92,7 +95,7 @@ export function keepTyped (form) {
       // From now on the copy belongs to this page's submission.
       store(form)
     } catch (error) {
-      window.localStorage.removeItem(storageKey())
+      window.localStorage.removeItem(storageKey(form))
     }
   }
   let timer

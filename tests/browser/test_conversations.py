@@ -103,6 +103,13 @@ def summary_value(page: Page, key: str) -> Locator:
     return row.get_by_role("definition")
 
 
+def record_page_url(live_server, person) -> re.Pattern:
+    """The record page's address, which carries the new conversation's key."""
+    return re.compile(
+        rf"^{re.escape(live_server.url)}/people/{person.pk}/conversations/new/[0-9a-f-]{{36}}/$"
+    )
+
+
 def assert_no_sideways_scrolling(page: Page) -> None:
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -135,6 +142,12 @@ def jean(alice, wigan):
 @pytest.fixture
 def record_url(live_server, jean) -> str:
     return f"{live_server.url}/people/{jean.pk}/conversations/new/"
+
+
+@pytest.fixture
+def record_page(live_server, jean) -> re.Pattern:
+    """Where "Record a conversation" lands: its address carries the key."""
+    return record_page_url(live_server, jean)
 
 
 @pytest.fixture
@@ -199,7 +212,7 @@ def test_record_a_conversation_with_three_actions_on_a_phone_then_follow_one_up(
     axe_check(page)
 
     page.get_by_role("button", name="Record a conversation").click()
-    expect(page).to_have_url(f"{live_server.url}/people/{jean.pk}/conversations/new/")
+    expect(page).to_have_url(record_page_url(live_server, jean))
     expect(page.get_by_role("heading", level=1, name="Record a conversation")).to_be_visible()
     assert_no_sideways_scrolling(page)
     axe_check(page)
@@ -226,7 +239,7 @@ def test_record_a_conversation_with_three_actions_on_a_phone_then_follow_one_up(
     )
     page.get_by_role("button", name="Add another action").click()
     # Added in the browser: no round trip, and Django is told of the new line.
-    expect(page).to_have_url(f"{live_server.url}/people/{jean.pk}/conversations/new/")
+    expect(page).to_have_url(record_page_url(live_server, jean))
     expect(action_fieldset(page, 2)).to_be_visible()
     expect(total_forms).to_have_value("2")
     expect(action_fieldset(page, 2).get_by_label("What will happen")).to_have_value("")
@@ -352,7 +365,13 @@ def test_record_a_conversation_with_three_actions_on_a_phone_then_follow_one_up(
 
 @pytest.mark.browser_context_args(java_script_enabled=False)
 def test_add_another_action_without_javascript_keeps_what_was_typed(
-    alice_page_without_js: Page, live_server, alice, jean, record_url, axe_check_without_js
+    alice_page_without_js: Page,
+    live_server,
+    alice,
+    jean,
+    record_url,
+    record_page,
+    axe_check_without_js,
 ):
     page = alice_page_without_js
     today = timezone.localdate()
@@ -376,12 +395,12 @@ def test_add_another_action_without_javascript_keeps_what_was_typed(
         due=today + dt.timedelta(days=10),
     )
 
-    with page.expect_request(lambda r: r.method == "POST" and r.url == record_url) as sent:
+    with page.expect_request(lambda r: r.method == "POST" and record_page.match(r.url)) as sent:
         page.get_by_role("button", name="Add another action").click()
     assert "add_action=1" in (sent.value.post_data or "")
 
     # The server drew the page again, with a second line and everything kept.
-    expect(page).to_have_url(record_url)
+    expect(page).to_have_url(record_page)
     expect(page.get_by_role("heading", level=1, name="Record a conversation")).to_be_visible()
     expect(page).not_to_have_title(re.compile(r"\(error\)"))
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
@@ -583,7 +602,7 @@ def test_add_actions_with_javascript_while_finishing_a_draft_that_has_one(
 
 
 def test_what_was_typed_comes_back_after_the_session_ended(
-    alice_page: Page, live_server, alice, jean, record_url, axe_check
+    alice_page: Page, live_server, alice, jean, record_url, record_page, axe_check
 ):
     page = alice_page
     what_matters = "Getting my allotment back in shape by the spring."
@@ -604,7 +623,7 @@ def test_what_was_typed_comes_back_after_the_session_ended(
     page.get_by_role("button", name="Save as complete").click()
 
     expect(page).to_have_url(
-        f"{live_server.url}/accounts/login/?next=/people/{jean.pk}/conversations/new/"
+        re.compile(rf"/accounts/login/\?next=/people/{jean.pk}/conversations/new/[0-9a-f-]{{36}}/$")
     )
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
     assert Conversation.objects.count() == 0
@@ -613,7 +632,7 @@ def test_what_was_typed_comes_back_after_the_session_ended(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    expect(page).to_have_url(record_url)
+    expect(page).to_have_url(record_page)
     expect(page.get_by_role("heading", level=1, name="Record a conversation")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text=KEPT_NOTE)).to_be_visible()
     expect(page.get_by_label("What matters to them, in their own words")).to_have_value(
@@ -639,7 +658,14 @@ def test_what_was_typed_comes_back_after_the_session_ended(
     page.goto(f"{live_server.url}{jean.get_absolute_url()}")
     page.get_by_role("button", name="Record a conversation").click()
     expect(page.get_by_role("heading", level=1, name="Record a conversation")).to_be_visible()
-    expect(page.get_by_label("What matters to them, in their own words")).to_have_value("")
+    # What matters now is shown, and left as it is unless she says it changed.
+    expect(page.get_by_text(what_matters)).to_be_visible()
+    expect(
+        page.get_by_role("group", name="Has what matters to them changed?").get_by_label(
+            "No, it is the same"
+        )
+    ).to_be_checked()
+    expect(page.get_by_label("What matters to them now, in their own words")).to_be_hidden()
     expect(page.get_by_label("Notes", exact=True)).to_have_value("")
     expect(page.get_by_text(KEPT_NOTE)).to_have_count(0)
     assert not page.evaluate(
@@ -693,3 +719,81 @@ def test_warned_before_the_session_ends_and_stay_signed_in(
     expect(stay).to_be_hidden()
     expect(dialog.get_by_role("link", name="Sign in again")).to_be_visible()
     axe_check(page)
+
+
+# --- Safe on a phone: Enter, Back, drafts ------------------------------------------
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_enter_in_the_time_field_does_not_complete_the_conversation(
+    alice_page: Page, record_url, jean, axe_check
+):
+    page = alice_page
+    page.goto(record_url)
+    fill_when_and_where(page, day=timezone.localdate() - dt.timedelta(days=1))
+    page.get_by_label("Time", exact=True).press("Enter")
+    page.wait_for_load_state("load")
+    assert not Conversation.objects.filter(status=ConversationStatus.COMPLETE).exists()
+    # At most it saved a draft, and says so.
+    expect(success_banner(page)).to_contain_text("Your draft has been saved")
+    assert Conversation.objects.get(person=jean).is_draft
+    assert_no_sideways_scrolling(page)
+    axe_check(page)
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_back_then_save_again_makes_one_conversation(
+    alice_page: Page, live_server, record_url, jean, axe_check
+):
+    page = alice_page
+    page.goto(record_url)
+    expect(page).to_have_url(record_page_url(live_server, jean))
+    fill_when_and_where(page, day=timezone.localdate() - dt.timedelta(days=1))
+    fill_action(
+        action_fieldset(page, 1),
+        what="Ring the bike shop",
+        who="The person themself",
+        due=timezone.localdate() + dt.timedelta(days=7),
+    )
+    page.get_by_role("button", name="Save as complete").click()
+    expect(success_banner(page)).to_contain_text("The conversation has been recorded")
+    conversation = Conversation.objects.get(person=jean)
+
+    page.go_back()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This conversation is already saved")
+    assert_no_sideways_scrolling(page)
+    axe_check(page)
+    page.get_by_role("link", name="See the conversation").click()
+    expect(page).to_have_url(f"{live_server.url}{conversation.get_absolute_url()}")
+    assert Conversation.objects.count() == 1
+    assert AgreedAction.objects.count() == 1
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_a_draft_with_an_unfinished_action_saves_stays_out_of_lists_and_is_discarded(
+    alice_page: Page, live_server, record_url, jean, axe_check
+):
+    page = alice_page
+    page.goto(record_url)
+    action_fieldset(page, 1).get_by_label("What will happen").fill("Find out about the choir")
+    page.get_by_role("button", name="Save as a draft").click()
+    expect(success_banner(page)).to_contain_text("Your draft has been saved")
+    draft = Conversation.objects.get(person=jean)
+    assert draft.is_draft
+
+    page.goto(f"{live_server.url}/actions/?status=any&owner=anyone")
+    expect(page.get_by_text("Find out about the choir")).to_have_count(0)
+    page.goto(f"{live_server.url}{draft.get_absolute_url()}")
+    expect(page.get_by_role("link", name=re.compile("Summary for"))).to_have_count(0)
+    page.get_by_role("link", name="Discard this draft").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Discard this draft?")
+    assert_no_sideways_scrolling(page)
+    axe_check(page)
+    page.get_by_role("button", name="Discard the draft").click()
+    expect(success_banner(page)).to_contain_text("The draft has been discarded")
+    expect(page).to_have_url(f"{live_server.url}{jean.get_absolute_url()}")
+    draft.refresh_from_db()
+    assert draft.status == ConversationStatus.DISCARDED
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_text("Find out about the choir")).to_have_count(0)

@@ -128,6 +128,8 @@ def test_manager_of_the_team_can_follow_up_a_workers_action(client, bob, action)
 
 
 def test_list_shows_my_open_actions_overdue_first_then_by_due_date(alice_client, make_action, bob):
+    """Mine are the ones I answer for, whoever does them: Peggy's own task,
+    agreed with me, is mine to follow up; Bob's is his."""
     make_action(what="Due next month", due=days(30))
     make_action(what="Due tomorrow", due=days(1))
     make_action(what="Overdue by a day", due=days(-1))
@@ -141,12 +143,13 @@ def test_list_shows_my_open_actions_overdue_first_then_by_due_date(alice_client,
     assert response.status_code == 200
     assert whats(response) == [
         "Overdue by a week",
+        "Peggy will do it",
         "Overdue by a day",
         "Due tomorrow",
         "Due next month",
     ]
     assertContains(response, "My open actions</h1>", html=False)
-    assert response.content.decode().count(OVERDUE_TAG) == 2
+    assert response.content.decode().count(OVERDUE_TAG) == 3
 
 
 def test_each_row_links_to_the_action_and_the_person(alice_client, action, person):
@@ -212,7 +215,8 @@ def test_owner_filter_shows_anyones_or_one_colleagues_actions(alice_client, make
         owner_user=None,
         owner_name="Sandra",
     )
-    assert whats(alice_client.get(ACTIONS, {"owner": "me"})) == ["Mine"]
+    # Sandra does it; Alice agreed it, so Alice answers for it.
+    assert whats(alice_client.get(ACTIONS, {"owner": "me"})) == ["Mine", "Their daughter's"]
     assert whats(alice_client.get(ACTIONS, {"owner": bob.pk})) == ["Bob's"]
     assert whats(alice_client.get(ACTIONS, {"owner": "anyone"})) == [
         "Mine",
@@ -252,8 +256,8 @@ def test_team_filter_narrows_to_one_of_my_teams(client, wigan, leigh):
     [
         ({"status": "banana"}, "Select a status from the list"),
         ({"due": "whenever"}, "Select when it is due from the list"),
-        ({"owner": "999999"}, "Select who will do it from the list"),
-        ({"owner": "<script>"}, "Select who will do it from the list"),
+        ({"owner": "999999"}, "Select a member of staff from the list"),
+        ({"owner": "<script>"}, "Select a member of staff from the list"),
     ],
 )
 def test_a_bad_filter_is_named_in_the_error_summary_and_the_default_used(
@@ -269,7 +273,7 @@ def test_a_bad_filter_is_named_in_the_error_summary_and_the_default_used(
 def test_another_teams_colleague_is_not_a_filter_that_works(alice_client, carol, carols_action):
     response = alice_client.get(ACTIONS, {"owner": carol.pk, "status": "any"})
     assert response.status_code == 200
-    assertContains(response, "Select who will do it from the list")
+    assertContains(response, "Select a member of staff from the list")
     assert carols_action.what not in whats(response)
 
 
@@ -359,7 +363,7 @@ def test_action_page_shows_the_action_where_it_came_from_and_its_trail(
         "Status changed from open to not done",
         "Why: The group has stopped for the summer",
         "Status changed from not done to open",
-        "Handed to a colleague",
+        "Handed on to a colleague",
         "From Alice Worker to Bob Manager",
     ]
     positions = [content.index(step) for step in trail]
@@ -479,17 +483,20 @@ def test_handing_an_action_to_a_colleague(alice_client, action, bob):
     step = FollowUp.objects.get()
     assert step.kind == FollowUpKind.REASSIGNED
     assert step.note == "From Alice Worker to Bob Manager"
-    assertContains(alice_client.get(f"/actions/{action.pk}/"), "handed to Bob Manager")
+    assertContains(alice_client.get(f"/actions/{action.pk}/"), "handed on to Bob Manager")
 
 
-def test_an_action_the_person_owns_can_be_handed_to_staff(alice_client, make_action, bob):
+def test_handing_on_an_action_the_person_does_makes_a_colleague_responsible(
+    alice_client, make_action, bob
+):
     action = make_action(owner_type=Owner.PERSON, owner_user=None)
     response = alice_client.post(
         f"/actions/{action.pk}/", follow_up_data(action, owner_user=bob.pk)
     )
     assert response.status_code == 302
     action.refresh_from_db()
-    assert (action.owner_type, action.owner_user) == (Owner.STAFF, bob)
+    # Peggy still does it; Bob now answers for it, and sees it as his.
+    assert (action.owner_type, action.owner_user, action.responsible) == (Owner.PERSON, None, bob)
 
 
 def test_handing_an_action_to_someone_of_another_team_is_refused(alice_client, action, carol):

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from conversations.models import AgreedAction, Conversation, FollowUp
 from deal.models import AuditEvent
-from tests.conversations.test_record import action, form_data, with_actions
-from tests.conversations.test_record import url as record_url
+from tests.conversations.pages import FORM, page_with_actions
 from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory, ThemeFactory
 
 
@@ -23,14 +22,16 @@ def person(alice, wigan):
 
 
 @pytest.fixture
-def recorded(alice_client, alice, person):
+def recorded(app, alice, person):
     """A conversation recorded through the page, with one action."""
     week = timezone.localdate() + dt.timedelta(days=7)
-    data = with_actions(
-        form_data(alice_client, person, notes="First notes"),
-        action("Ring the GP", "staff", week, owner_user=str(alice.pk)),
+    page = page_with_actions(
+        app,
+        person,
+        {"what": "Ring the GP", "who": "staff", "due": week, "staff": alice},
+        notes="First notes",
     )
-    alice_client.post(record_url(person), data)
+    assert page.forms[FORM].submit("complete").status_code == 302
     return Conversation.objects.get()
 
 
@@ -125,7 +126,10 @@ def test_correcting_an_action_is_kept_in_its_trail(alice_client, recorded):
     assert alice_client.post(f"/conversations/{recorded.pk}/edit/", data).status_code == 302
     action = AgreedAction.objects.get()
     assert action.what == "Ring the GP surgery about a hearing test"
-    assert FollowUp.objects.get(action=action).note == "Corrected: What will happen"
+    assert FollowUp.objects.get(action=action).note == (
+        "Corrected: What will happen from “Ring the GP” to "
+        "“Ring the GP surgery about a hearing test”"
+    )
     assert action.history.count() == 2
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from conversations.models import AgreedAction, Conversation
 from people.models import ProfileEntry, WhatMatters
+from tests.conversations.pages import FORM, fill_conversation, open_record_page
 from tests.conversations.test_correct import edit_data
 from tests.factories import (
     AgreedActionFactory,
@@ -148,9 +149,7 @@ def test_an_extra_saved_line_sent_by_an_altered_page_is_refused(alice_client, al
     assert AgreedAction.objects.count() == 1
 
 
-def test_what_matters_of_a_new_conversation_still_reaches_the_profile(alice_client, person):
-    from tests.conversations.test_record import form_data
-    from tests.conversations.test_record import url as record_url
-
-    alice_client.post(record_url(person), form_data(alice_client, person))
+def test_what_matters_of_a_new_conversation_still_reaches_the_profile(app, person):
+    page = open_record_page(app, person)
+    fill_conversation(page.forms[FORM]).submit("complete")
     assert WhatMatters.objects.get(person=person).text == "Getting back to my allotment"

@@ -425,7 +425,12 @@ def test_an_admin_adds_renames_and_retires_a_theme(django_app, dave, alice, pers
     form["name"] = "Pets"
     page = form.submit("add").follow()
     assert "Pets is added" in page.text
-    assert "Pets" in django_app.get(f"/people/{person.pk}/conversations/new/", user=alice).text
+    assert (
+        "Pets"
+        in django_app.get(f"/people/{person.pk}/conversations/new/", user=alice)
+        .follow(user=alice)
+        .text
+    )
     pets = Theme.objects.get(name="Pets")
     page = django_app.get(f"/manage/themes/{pets.pk}/rename/", user=dave)
     form = page.forms[1]
@@ -436,7 +441,9 @@ def test_an_admin_adds_renames_and_retires_a_theme(django_app, dave, alice, pers
     retire.submit().follow()
     assert (
         "Animals and pets"
-        not in django_app.get(f"/people/{person.pk}/conversations/new/", user=alice).text
+        not in django_app.get(f"/people/{person.pk}/conversations/new/", user=alice)
+        .follow(user=alice)
+        .text
     )
     changes = django_app.get("/manage/changes/", user=dave).text
     assert "Pets → Animals and pets" in changes

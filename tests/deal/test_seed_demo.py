@@ -42,7 +42,7 @@ def test_loads_teams_staff_and_people_once(db, settings, monkeypatch, capsys):
     # Conversations and actions in every state, so each page has something to show.
     assert Conversation.objects.count() >= 30
     assert Conversation.objects.drafts_of(worker).exists()
-    assert AgreedAction.objects.visible_to(worker).owned_by(worker).overdue().exists()
+    assert AgreedAction.objects.visible_to(worker).responsible(worker).overdue().exists()
     assert set(AgreedAction.objects.values_list("status", flat=True)) >= {"open", "done"}
     for action in AgreedAction.objects.select_related("conversation", "person"):
         assert action.team_id == action.person.team_id

@@ -186,7 +186,10 @@ class Command(BaseCommand):
         }
         due = agreed_on + dt.timedelta(days=random.randint(7, 45))
         status = ActionStatus.OPEN
-        if due < today and random.random() < 0.7:
+        if conversation.is_draft:
+            # Not agreed until the conversation is completed.
+            status = ActionStatus.DRAFT
+        elif due < today and random.random() < 0.7:
             status = random.choice([ActionStatus.DONE, ActionStatus.DONE, ActionStatus.NOT_DONE])
         action = AgreedActionFactory(
             conversation=conversation,
@@ -201,7 +204,7 @@ class Command(BaseCommand):
             created_by=worker,
             created_at=agreed_at,
         )
-        if status != ActionStatus.OPEN:
+        if status not in (ActionStatus.OPEN, ActionStatus.DRAFT):
             FollowUpFactory(
                 action=action,
                 kind=FollowUpKind.STATUS,

@@ -1,0 +1,96 @@
+"""Two-factor sign-in in a real browser, at phone size: setting up an
+authenticator app, and giving a code after the password."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def app_code(device: TOTPDevice) -> str:
+    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{value:0{device.digits}d}"
+
+
+def assert_no_sideways_scrolling(page: Page) -> None:
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px on a phone"
+
+
+def sign_in_with_password(page: Page, live_server, email: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_a_manager_sets_up_an_app_on_a_phone(page: Page, live_server, bob, settings, axe_check):
+    settings.REQUIRE_TWO_FACTOR = True
+    sign_in_with_password(page, live_server, "bob@example.org")
+
+    expect(page.get_by_role("heading", level=1, name="Set up two-factor sign-in")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
+    device = TOTPDevice.objects.get(user=bob)
+    key = page.locator("#secret-key")
+    expect(key).to_be_visible()
+    assert key.inner_text().replace(" ", "") == key.get_attribute("data-key")
+    assert_no_sideways_scrolling(page)
+    axe_check(page)
+
+    # A mistyped code is explained, and the link leads to the box.
+    page.get_by_label("Code").fill("12")
+    page.get_by_role("button", name="Continue").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name=re.compile("The code is not correct")).click()
+    expect(page.get_by_label("Code")).to_be_focused()
+    assert_no_sideways_scrolling(page)
+    axe_check(page)
+
+    page.get_by_label("Code").fill(app_code(device))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1, name="Two-factor sign-in is on")).to_be_visible()
+    codes = page.get_by_role("list", name="Recovery codes").get_by_role("listitem")
+    expect(codes).to_have_count(10)
+    assert_no_sideways_scrolling(page)
+    axe_check(page)
+
+    page.get_by_role("link", name="I have kept my recovery codes").click()
+    expect(page.get_by_role("heading", level=1, name="My work")).to_be_visible()
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_a_code_is_asked_after_the_password_on_a_phone(page: Page, live_server, alice, axe_check):
+    device = TOTPDevice.objects.create(user=alice, name="Authenticator app", confirmed=True)
+    sign_in_with_password(page, live_server, "alice@example.org")
+
+    heading = page.get_by_role(
+        "heading", level=1, name="Enter the code from your authenticator app"
+    )
+    expect(heading).to_be_visible()
+    code = page.get_by_label("Code")
+    expect(code).to_have_attribute("autocomplete", "one-time-code")
+    page.get_by_text("I cannot use my authenticator app").click()
+    expect(page.get_by_text("Enter one of the recovery codes")).to_be_visible()
+    assert_no_sideways_scrolling(page)
+    axe_check(page)
+
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the code")
+    axe_check(page)
+
+    page.get_by_label("Code").fill(app_code(device))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1, name="My work")).to_be_visible()
+    axe_check(page)
