@@ -455,7 +455,7 @@ def generate(scale: float, seed: int) -> dict:
         [
             "id", "conversation_id", "person_id", "team_id", "what", "owner_type",
             "owner_user_id", "owner_name", "due", "status", "status_reason", "created_by_id",
-            "created_at", "updated_at", "closed_at", "version",
+            "created_at", "updated_at", "closed_at", "version", "responsible_id",
         ],
     )  # fmt: skip
     follow_table = Table(
@@ -512,9 +512,14 @@ def generate(scale: float, seed: int) -> dict:
                         ("done", "done", "done", "not_done", "no_longer_needed")
                     )  # fmt: skip
                     closed = None if is_open else happened + dt.timedelta(days=rng.randrange(1, 40))
+                    if draft:
+                        # Not agreed until the conversation is completed.
+                        status, closed, is_open = "draft", None, False
                     actions.append(
                         (aid, cid, pid, team, owner_type, owner, due, status, by, happened, closed)
                     )
+                    if draft:
+                        continue
                     # About 1.1 follow-ups an action: a note on some, a status
                     # change on every closed one.
                     if rng.random() < (0.75 if is_open else 0.15):
@@ -548,6 +553,9 @@ def generate(scale: float, seed: int) -> dict:
                 "" if owner_type in ("staff", "person") else f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",  # noqa: E501
                 due.isoformat(), status, reason, str(by), ts(created),
                 ts(closed or created), ts(closed) if closed else r"\N", "1",
+                # Who answers for it: the member of staff doing it, else who
+                # recorded the conversation (as conversation_save does).
+                str(owner or by),
             )  # fmt: skip
 
     with connection.cursor() as cur:
