@@ -138,6 +138,8 @@ PASSWORD_RESET_WINDOW_MINUTES = 60
 # authenticator app when this is on; anyone may choose to.
 REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", not DEBUG)
 OTP_TOTP_ISSUER = "Deal Conversations"
+# Nobody, not even a superuser in the Django admin, reads another's secret key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one
 # account from one address, that account is paused there for the cool-off time

@@ -69,6 +69,12 @@ def test_a_manager_sets_up_an_app_on_a_phone(page: Page, live_server, bob, setti
     page.get_by_role("link", name="I have kept my recovery codes").click()
     expect(page.get_by_role("heading", level=1, name="My work")).to_be_visible()
 
+    page.get_by_role("link", name="Two-factor sign-in").click()
+    expect(page.get_by_role("heading", level=1, name="Two-factor sign-in")).to_be_visible()
+    expect(page.get_by_text("You have 10 recovery codes left.")).to_be_visible()
+    assert_no_sideways_scrolling(page)
+    axe_check(page)
+
 
 @pytest.mark.browser_context_args(**PHONE)
 def test_a_code_is_asked_after_the_password_on_a_phone(page: Page, live_server, alice, axe_check):
@@ -93,4 +99,23 @@ def test_a_code_is_asked_after_the_password_on_a_phone(page: Page, live_server, 
     page.get_by_label("Code").fill(app_code(device))
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1, name="My work")).to_be_visible()
+    axe_check(page)
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_too_many_password_resets_from_one_place_on_a_phone(
+    page: Page, live_server, alice, settings, axe_check, browser_problems
+):
+    settings.PASSWORD_RESET_ADDRESS_LIMIT = 1
+    for _ in range(2):
+        page.goto(f"{live_server.url}/accounts/password-reset/")
+        page.get_by_label("Email address").fill("alice@example.org")
+        page.get_by_role("button", name="Send the link").click()
+    heading = "Too many requests to set a new password"
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    # Chromium reports the page's own status, 429, as a console error: expected.
+    browser_problems.messages[:] = [
+        message for message in browser_problems.messages if "status of 429" not in message
+    ]
+    assert_no_sideways_scrolling(page)
     axe_check(page)

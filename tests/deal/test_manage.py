@@ -7,9 +7,12 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conversations.models import Theme
 from deal.audit import Actor
+from deal.factories import join_team
 from deal.models import AuditEvent, Invitation, Membership, Role, User
 from deal.services import staff_change
 from tests.conftest import PASSWORD
@@ -389,6 +392,19 @@ def test_an_admin_adds_and_renames_a_team_with_its_contact_details(django_app, d
     assert "Hindley Hub → Hindley and Abram" in changes.text
 
 
+def test_the_teams_contact_details_set_here_are_on_the_persons_summary(
+    django_app, dave, alice, wigan, conversation
+):
+    page = django_app.get(f"/manage/teams/{wigan.pk}/change/", user=dave)
+    form = form_with(page, "save")
+    form["contact_phone"] = "01632 960 404"
+    form["contact_email"] = "central@example.org"
+    form.submit("save").follow()
+    summary = django_app.get(f"/conversations/{conversation.pk}/summary/", user=alice)
+    assert "Phone the team: 01632 960 404" in summary.text
+    assert "Email the team: central@example.org" in summary.text
+
+
 def test_a_team_name_is_unique(django_app, dave, wigan):
     form = django_app.get("/manage/teams/add/", user=dave).forms[1]
     form["name"] = "Wigan Central"
@@ -414,6 +430,35 @@ def test_team_list_makes_the_same_queries_at_5_and_50(
     client.force_login(dave)
     with django_assert_max_num_queries(8):
         assert client.get("/manage/teams/").status_code == 200
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_a_team_page_makes_the_same_queries_at_5_and_50(
+    client, dave, wigan, rows, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        join_team(UserFactory(), wigan, confirmed_by=dave)
+    client.force_login(dave)
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/manage/teams/{wigan.pk}/")
+    assert response.content.decode().count("confirmed by Dave Admin") == rows
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_a_staff_page_makes_the_same_queries_at_5_and_50(
+    client, dave, alice, wigan, leigh, rows, django_assert_max_num_queries
+):
+    for i in range(rows):
+        staff_change(
+            actor=Actor(user=dave),
+            user=alice,
+            role=Role.FRONTLINE,
+            teams=[wigan] if i % 2 else [leigh],
+        )
+        TeamFactory()
+    client.force_login(dave)
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/manage/staff/{alice.pk}/").status_code == 200
 
 
 # --- Themes ------------------------------------------------------------------
@@ -482,3 +527,34 @@ def test_the_changes_log_holds_no_resident_data(django_app, dave, alice, person)
     django_app.get("/people/?q=Hughes", user=alice)
     page = django_app.get("/manage/changes/", user=dave)
     assert "Hughes" not in page.text and "Peggy" not in page.text
+
+
+# --- Hostile input -------------------------------------------------------------------
+
+
+TYPED = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(name=TYPED, email=TYPED, team_name=TYPED, phone=TYPED)
+def test_whatever_is_typed_into_staff_and_team_forms_is_never_a_crash_nor_half_saved(
+    django_app, dave, wigan, name, email, team_name, phone
+):
+    users_before = User.objects.count()
+    form = form_with(django_app.get("/manage/staff/invite/", user=dave), "invite")
+    form["full_name"] = name
+    form["email"] = email
+    response = form.submit("invite", expect_errors=True)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert User.objects.count() == users_before
+        assert "There is a problem" in response.text
+    form = form_with(django_app.get("/manage/teams/add/", user=dave), "save")
+    form["name"] = team_name
+    form["contact_phone"] = phone
+    response = form.submit("save", expect_errors=True)
+    assert response.status_code in (200, 302)

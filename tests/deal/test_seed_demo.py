@@ -35,6 +35,10 @@ def test_loads_teams_staff_and_people_once(db, settings, monkeypatch, capsys):
     worker2 = User.objects.get(email="worker2@example.org")
     assert set(worker.teams.all()).isdisjoint(worker2.teams.all())
     assert not User.objects.get(email="admin@example.org").teams.exists()
+    # Every demo join is confirmed, by the demo manager (hers by nobody).
+    manager = User.objects.get(email="manager@example.org")
+    assert worker.team_ids() and worker2.team_ids()
+    assert {m.confirmed_by for m in worker.memberships.all()} == {manager}
     assert User.objects.get(email="worker@example.org").check_password("demo pass phrase")
     for person in Person.objects.all():
         assert normalise_postcode(person.postcode) == person.postcode

@@ -6,14 +6,17 @@ import re
 import subprocess
 import sys
 from base64 import b32encode
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from deal.two_factor import _new_recovery_codes
 from tests.conftest import PASSWORD
+from tests.factories import UserFactory
 
 SET_UP = "/accounts/two-factor/set-up/"
 VERIFY = "/accounts/two-factor/code/"
@@ -236,3 +239,30 @@ def test_two_factor_is_required_by_default_outside_debug(debug, expected):
         check=True,
     )
     assert out.stdout.strip() == expected
+
+
+def test_a_lost_phone_is_handled_by_turning_two_factor_off(
+    sign_in_through_the_page, web, bob, required
+):
+    with_app(bob)
+    _new_recovery_codes(bob)
+    out = StringIO()
+    call_command("turn_off_two_factor", "Bob@Example.org", stdout=out)
+    assert "Two-factor sign-in is off for bob@example.org" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=bob).exists()
+    assert not StaticToken.objects.filter(device__user=bob).exists()
+    # A manager is then asked to set up a new app.
+    sign_in_through_the_page("bob@example.org")
+    assert web.get("/")["Location"].startswith(SET_UP)
+    with pytest.raises(CommandError):
+        call_command("turn_off_two_factor", "nobody@example.org")
+
+
+def test_the_django_admin_does_not_show_anyone_s_secret_key(client, alice):
+    device = with_app(alice)
+    root = UserFactory(email="root@example.org", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    assert b32encode(device.bin_key).decode() not in page.content.decode()
