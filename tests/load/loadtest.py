@@ -64,7 +64,9 @@ def prepare(database_url: str, staff_path: Path) -> None:
     def accounts(role: str) -> list[dict]:
         users = User.objects.filter(role=role, is_active=True, email__endswith="@example.org")
         return [
-            {"email": u.email, "team": t} for u in users.order_by("id") for t in u.team_ids()[:1]
+            {"email": u.email, "team": t, "totp_key": authenticator_key(u)}
+            for u in users.order_by("id")
+            for t in u.team_ids()[:1]
         ]
 
     people: dict[str, list[int]] = {}
@@ -87,6 +89,24 @@ def prepare(database_url: str, staff_path: Path) -> None:
     }
     staff_path.write_text(json.dumps(staff))
     connection.close()
+
+
+def authenticator_key(user) -> str:
+    """For staff who must use two-factor sign-in, an authenticator app whose
+    key the simulated member of staff knows (hex), so that they can give a
+    code as a person reads one from their phone."""
+    try:
+        from deal.two_factor import must_have_two_factor
+    except ImportError:
+        return ""
+    if not must_have_two_factor(user):
+        return ""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Load test", confirmed=True)
+    return device.key
 
 
 def watch_memory(master_pid: int, peak: dict, stop: threading.Event) -> None:

@@ -27,14 +27,23 @@ def test_generate_and_bench_at_a_small_scale(tmp_path):
     out = tmp_path / "bench.json"
     try:
         subprocess.run(
-            [sys.executable, "tests/load/generate.py"], cwd=ROOT, env=env, check=True, timeout=120
+            [sys.executable, "tests/load/generate.py"], cwd=ROOT, env=env, check=True, timeout=600
         )
         subprocess.run(
-            [sys.executable, "tests/load/bench.py", "--rounds", "1", "--json", str(out)],
+            [
+                sys.executable,
+                "tests/load/bench.py",
+                "--rounds",
+                "1",
+                "--warm-up",
+                "0",
+                "--json",
+                str(out),
+            ],
             cwd=ROOT,
             env=env,
             check=True,
-            timeout=180,
+            timeout=600,
         )
     finally:
         drop_database(bench_url)
