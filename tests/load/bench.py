@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,7 +168,14 @@ def build_pages() -> tuple[list[Page], dict[str, str]]:
             "worker",
         ),
         ("profile, page 5 of the timeline", url("people:detail", pk=busy.pk), "worker"),
-        ("record form (GET)", url("conversations:record", person_pk=typical.pk), "worker"),
+        # Opening the form redirects to an address holding the form's key;
+        # timed is the form itself, at such an address.
+        (
+            "record form (GET)",
+            url("conversations:record_with_key", person_pk=typical.pk, key=uuid.uuid4())
+            or url("conversations:record", person_pk=typical.pk),
+            "worker",
+        ),
         ("add a person (GET)", url("people:add"), "worker"),
         ("person details form (GET)", url("people:edit", pk=typical.pk), "worker"),
         ("/actions/", url("conversations:actions"), "worker"),
