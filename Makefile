@@ -31,11 +31,13 @@ install: $(VENV)/.installed node_modules/.installed
 
 install-run: $(VENV)/.installed-run node_modules/.installed
 
+# DEMO_MODE: the service as its users see it (its own error pages), on plain
+# HTTP on this computer. DEBUG=1 make run shows Django's debug pages instead.
 run: install-run
-	DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEMO_MODE=1 $(BIN)/python manage.py migrate --no-input
+	DEMO_MODE=1 $(BIN)/python manage.py seed_demo
 	@echo "Deal Conversations is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEMO_MODE=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -340,7 +340,13 @@ class AgreedAction(models.Model):
         if self.owner_type == Owner.PERSON:
             return f"{self.person.display_name} (themself)" if self.person_id else "Themself"
         label = Owner(self.owner_type).label.removeprefix("A ").removeprefix("Someone ")
-        return f"{self.owner_name} ({label.lower()})" if self.owner_name else label
+        name = self.owner_name.strip()
+        if not name:
+            return label
+        if name.endswith(")") and "(" in name:
+            # "Tom (grandson)" as typed: one pair of brackets, not two.
+            return f"{name[:-1]}, {label.lower()})"
+        return f"{name} ({label.lower()})"
 
     @property
     def is_open(self) -> bool:

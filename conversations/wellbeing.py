@@ -28,6 +28,16 @@ class Measure:
     question: str
     lower_is_better: bool = False
 
+    @property
+    def heading(self) -> str:
+        """The label with soft hyphens, so that on a phone the table's
+        headings may break (with a hyphen) and every column fits."""
+        return {
+            "Life satisfaction": "Life satis\u00adfaction",
+            "Worthwhile": "Worth\u00adwhile",
+            "Happiness": "Happi\u00adness",
+        }.get(self.label, self.label)
+
 
 # In the order the ONS asks them.
 MEASURES = (
@@ -68,13 +78,37 @@ class Answers:
         return list(zip(MEASURES, self.scores, strict=True))
 
 
-# The chart's drawing area, in SVG user units; CSS scales it to the page.
-WIDTH, HEIGHT = 640, 260
-# Room at the sides for half a date label ("30 Sept 2025") under the first
-# and the last point.
-LEFT, RIGHT, TOP, BOTTOM = 48, 44, 16, 40
-MOST_DATE_LABELS = 5
+@dataclass(frozen=True)
+class Size:
+    """A chart's drawing area in SVG user units (CSS scales it to the page),
+    and the room kept around it for the labels."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    # The labels' font size in user units (app.css sets the same), and the
+    # most dates written under the chart.
+    font: int
+    most_date_labels: int
+
+
+# Drawn twice: wide for a desktop's column, narrow for a phone, so that on
+# either the labels are at least 12 CSS pixels (app.css shows the one that fits).
+WIDE = Size(
+    width=640, height=260, left=48, right=24, top=16, bottom=40, font=14, most_date_labels=5
+)
+NARROW = Size(
+    width=340, height=230, left=30, right=12, top=14, bottom=38, font=14, most_date_labels=3
+)
+WIDTH, HEIGHT = WIDE.width, WIDE.height
+LEFT, RIGHT, TOP, BOTTOM = WIDE.left, WIDE.right, WIDE.top, WIDE.bottom
+MOST_DATE_LABELS = WIDE.most_date_labels
 MARKER = 5
+# "30 Sept 2025": about 0.6 of the font size a character.
+DATE_LABEL_CHARACTERS = 11
 
 
 @dataclass(frozen=True)
@@ -101,6 +135,9 @@ class Series:
 class Tick:
     position: float
     label: str
+    # How a date label sits on its point: centred, or starting or ending
+    # there at the chart's edges, so it is never cut off.
+    anchor: str = "middle"
 
 
 @dataclass(frozen=True)
@@ -115,6 +152,7 @@ class Chart:
     score_ticks: list[Tick]
     date_ticks: list[Tick]
     summary: str
+    font: int = WIDE.font
 
     @property
     def score_label_x(self) -> int:
@@ -122,7 +160,7 @@ class Chart:
 
     @property
     def date_label_y(self) -> int:
-        return self.bottom + 24
+        return self.bottom + self.font + 10
 
 
 @dataclass(frozen=True)
@@ -132,6 +170,7 @@ class Wellbeing:
 
     answers: list[Answers]
     chart: Chart | None
+    narrow_chart: Chart | None = None
 
     measures = MEASURES
 
@@ -155,24 +194,39 @@ def person_wellbeing(person: Person, limit: int = MOST_ANSWERS_SHOWN) -> Wellbei
         .values_list("id", "happened_at", *(m.field for m in MEASURES))[:limit]
     )
     answers = [Answers(row[0], row[1], tuple(row[2:])) for row in list(rows)[::-1]]
-    return Wellbeing(answers=answers, chart=wellbeing_chart(answers))
+    return Wellbeing(
+        answers=answers,
+        chart=wellbeing_chart(answers),
+        narrow_chart=wellbeing_chart(answers, size=NARROW),
+    )
 
 
-def wellbeing_chart(answers: list[Answers]) -> Chart | None:
-    """A line for each measure across the conversations, evenly spaced and
-    oldest on the left; a measure not answered in a conversation has no point
+def wellbeing_chart(answers: list[Answers], size: Size = WIDE) -> Chart | None:
+    """A line for each measure across the conversations, oldest on the left,
+    each at its date, so the gaps between points show the time between the
+    conversations. A measure not answered in a conversation has no point
     there and its line joins the points either side."""
     if not answers:
         return None
-    right, bottom = WIDTH - RIGHT, HEIGHT - BOTTOM
+    left, right, top, bottom = (
+        size.left,
+        size.width - size.right,
+        size.top,
+        size.height - size.bottom,
+    )
+    first, last = answers[0].happened_at, answers[-1].happened_at
+    span = (last - first).total_seconds()
 
     def x_of(index: int) -> float:
         if len(answers) == 1:
-            return (LEFT + right) / 2
-        return round(LEFT + index * (right - LEFT) / (len(answers) - 1), 1)
+            return (left + right) / 2
+        if span <= 0:  # all at the same moment: spread them out to be seen
+            return round(left + index * (right - left) / (len(answers) - 1), 1)
+        elapsed = (answers[index].happened_at - first).total_seconds()
+        return round(left + elapsed * (right - left) / span, 1)
 
     def y_of(score: int) -> float:
-        return round(bottom - (score - LOWEST) * (bottom - TOP) / (HIGHEST - LOWEST), 1)
+        return round(bottom - (score - LOWEST) * (bottom - top) / (HIGHEST - LOWEST), 1)
 
     series = []
     for m, measure in enumerate(MEASURES):
@@ -190,29 +244,50 @@ def wellbeing_chart(answers: list[Answers]) -> Chart | None:
         series.append(Series(measure=measure, points=points))
 
     return Chart(
-        width=WIDTH,
-        height=HEIGHT,
-        left=LEFT,
+        width=size.width,
+        height=size.height,
+        left=left,
         right=right,
-        top=TOP,
+        top=top,
         bottom=bottom,
         series=series,
         score_ticks=[Tick(y_of(s), str(s)) for s in range(LOWEST, HIGHEST + 1, 2)],
-        date_ticks=[
-            Tick(x_of(i), dateformat.format(answers[i].on, "j M Y"))
-            for i in _labelled(len(answers))
-        ],
+        date_ticks=_date_ticks(answers, [x_of(i) for i in range(len(answers))], size),
         summary=_summary(answers),
+        font=size.font,
     )
 
 
-def _labelled(count: int) -> list[int]:
-    """Which points get a date under them: all when few, else the first, the
-    last and some evenly between, so that the labels do not overlap."""
-    if count <= MOST_DATE_LABELS:
+def _date_ticks(answers: list[Answers], xs: list[float], size: Size) -> list[Tick]:
+    """Dates under some of the points: the first, the last and some between,
+    none overlapping another."""
+    label_width = DATE_LABEL_CHARACTERS * size.font * 0.6
+    gap = label_width + size.font / 2
+    chosen: list[int] = []
+    candidates = _labelled(len(answers), size.most_date_labels)
+    for i in candidates:
+        near_last = i != candidates[-1] and abs(xs[candidates[-1]] - xs[i]) < gap
+        if chosen and abs(xs[i] - xs[chosen[-1]]) < gap or near_last:
+            continue
+        chosen.append(i)
+    ticks = []
+    for i in chosen:
+        anchor = "middle"
+        if xs[i] - label_width / 2 < 0:
+            anchor = "start"
+        elif xs[i] + label_width / 2 > size.width:
+            anchor = "end"
+        ticks.append(Tick(xs[i], dateformat.format(answers[i].on, "j M Y"), anchor))
+    return ticks
+
+
+def _labelled(count: int, most: int = MOST_DATE_LABELS) -> list[int]:
+    """Which points may get a date under them: all when few, else the first,
+    the last and some evenly between."""
+    if count <= most:
         return list(range(count))
-    step = (count - 1) / (MOST_DATE_LABELS - 1)
-    return sorted({round(i * step) for i in range(MOST_DATE_LABELS)})
+    step = (count - 1) / (most - 1)
+    return sorted({round(i * step) for i in range(most)})
 
 
 def _marker(measure_index: int, x: float, y: float) -> str:

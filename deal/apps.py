@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
 
 
 class DealConfig(AppConfig):
@@ -14,3 +16,17 @@ class DealConfig(AppConfig):
         user_logged_in.connect(
             two_factor.record_sign_in, dispatch_uid="deal.two_factor.record_sign_in"
         )
+        checks.register(demo_mode_is_not_live, checks.Tags.security, deploy=True)
+
+
+def demo_mode_is_not_live(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """DEMO_MODE drops HTTPS and loads made-up people: never on a live service."""
+    if settings.DEMO_MODE:
+        return [
+            checks.Error(
+                "DEMO_MODE is on: it is for a trial on one computer, never a live service.",
+                hint="Unset DEMO_MODE.",
+                id="deal.E001",
+            )
+        ]
+    return []

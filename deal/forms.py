@@ -4,6 +4,7 @@ error messages in the Design System's style."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
@@ -16,6 +17,35 @@ from django.utils import timezone
 # The longest free text a form takes (notes, what matters, reasons): long enough
 # for anything a person says, short enough that a pasted document is refused.
 LONG_TEXT = 2000
+
+
+PHONE_MESSAGE = "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+
+
+def is_uk_phone_number(value: str) -> bool:
+    """A UK phone number as people write it: 01632 960 001, (01632) 960001,
+    07700-900-982, +44 7700 900982, 0044 808 157 0192."""
+    digits = re.sub(r"[\s()\-.]", "", value)
+    if digits.startswith("+44"):
+        digits = "0" + digits[3:].removeprefix("0")
+    elif digits.startswith("0044"):
+        digits = "0" + digits[4:].removeprefix("0")
+    return bool(re.fullmatch(r"0[1-9][0-9]{8,9}", digits))
+
+
+class UKPhoneNumberField(forms.CharField):
+    """A UK phone number, kept as typed (tidied of extra spaces)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = " ".join(str(super().clean(value) or "").split())
+        if value and not is_uk_phone_number(value):
+            raise ValidationError(PHONE_MESSAGE, code="invalid")
+        return value
 
 
 class GovukFormMixin:

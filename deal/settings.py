@@ -1,8 +1,8 @@
 """Settings for Deal Conversations, read from environment variables.
 
 Production is the default: DEBUG is off, SECRET_KEY must be given, cookies are
-secure. Development is opted into with DEBUG=1 (the Makefile does this for
-`make run`). See README.md for every variable.
+secure. Development is opted into with DEBUG=1; a trial on one computer with
+DEMO_MODE=1 (`make run` does this). See README.md for every variable.
 """
 
 from datetime import timedelta
@@ -17,15 +17,22 @@ from deal.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
+# A trial on one computer (`make run`): the service as its users see it (its
+# own error pages, no debug detail), with what a laptop needs: plain HTTP on
+# localhost, static files served without collectstatic, email printed to the
+# console, demo data allowed. Never on a live service.
+DEMO_MODE = env_bool("DEMO_MODE", False)
+# Settings that differ on a developer's or trier's own computer.
+LOCAL = DEBUG or DEMO_MODE
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not LOCAL:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     # Only for a developer's machine: sessions do not survive a restart.
     SECRET_KEY = "insecure-development-key-" + "x" * 40  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if LOCAL else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -84,6 +91,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "deal.context_processors.navigation",
             ],
+            # Dates and times written one way everywhere (govuk_date, govuk_time,
+            # govuk_datetime), the error summary and pagination helpers.
+            "builtins": ["deal.templatetags.govuk"],
         },
     },
 ]
@@ -166,10 +176,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- Security headers ------------------------------------------------------------
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not LOCAL)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not LOCAL)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if LOCAL else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Joining the browsers' HSTS preload list binds the whole domain for years: a
@@ -208,7 +218,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Deal Conversations <no-reply
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
+    if LOCAL
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -243,10 +253,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if not LOCAL
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Locally, WhiteNoise serves straight from the source folders (no
+# collectstatic), and picks up changes.
+WHITENOISE_USE_FINDERS = LOCAL
+WHITENOISE_AUTOREFRESH = LOCAL
 
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
@@ -254,7 +268,7 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 # --- Demo data ------------------------------------------------------------------------
 # seed_demo refuses to run with DEBUG off unless this is set (or --force is given).
-ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA", False)
+ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA", DEMO_MODE)
 
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {

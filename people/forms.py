@@ -3,12 +3,23 @@ from __future__ import annotations
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Q
 
-from deal.forms import LONG_TEXT, GovukDateField, GovukFormMixin
+from deal.forms import (
+    LONG_TEXT,
+    GovukDateField,
+    GovukFormMixin,
+    UKPhoneNumberField,
+    is_uk_phone_number,
+)
 from deal.models import Team, User
 from people.models import EntryKind, Person, PersonInLife, ProfileEntry, WhatMatters
 from people.search import normalise_nhs_number, normalise_postcode
+
+# A number that passes the NHS number check (modulus 11), so the example
+# given is one the form itself accepts.
+NHS_NUMBER_EXAMPLE = "943 476 5919"
 
 
 class FindPersonForm(forms.Form):
@@ -27,11 +38,12 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
         label="NHS number",
         required=False,
         max_length=20,
-        help_text="10 digits, for example 485 777 3456",
+        help_text=f"10 digits, for example {NHS_NUMBER_EXAMPLE}",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
     )
     # Wider than the stored form: people type postcodes with odd spacing.
     postcode = forms.CharField(label="Postcode", required=False, max_length=20)
+    phone = UKPhoneNumberField(label="Phone number", required=False)
     communication_needs = forms.CharField(
         label="Communication needs",
         required=False,
@@ -104,9 +116,10 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
         self.fields["named_worker"].empty_label = "No named worker yet"
         self.fields["named_worker"].required = False
         self.fields["preferred_contact"].required = False
-        self.fields["preferred_contact"].choices = [
-            c for c in self.fields["preferred_contact"].choices if c[0]
-        ]
+        # Radios offer only real answers: Django's blank "---------" choice is
+        # for a select, and leaving a radio unchosen already says "not given".
+        for name in ("preferred_contact", "lawful_basis", "consent_to_share"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
         self.fields["given_name"].error_messages["required"] = "Enter their given name"
         self.fields["family_name"].error_messages["required"] = "Enter their family name"
         self.fields["lawful_basis"].error_messages["required"] = (
@@ -216,8 +229,8 @@ class AddPersonForm(PersonForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
+        # Looked for even when other answers need fixing, so the warning (and
+        # the box to answer it) stays on the page while they are fixed.
         self.likely_duplicates = list(
             Person.objects.visible_to(self.user)
             .likely_duplicates(
@@ -228,6 +241,9 @@ class AddPersonForm(PersonForm):
             )
             .select_related("team")[:10]
         )
+        if self.likely_duplicates or cleaned.get("not_a_duplicate"):
+            # The box is shown only with the records it answers for.
+            self.helper.layout.fields.insert(1, Field.checkbox("not_a_duplicate", small=True))
         if self.likely_duplicates and not cleaned.get("not_a_duplicate"):
             self.add_error(
                 "not_a_duplicate",
@@ -263,23 +279,40 @@ ENTRY_WORDS = {
 }
 
 
-class ProfileEntryForm(GovukFormMixin, forms.ModelForm):
-    class Meta:
-        model = ProfileEntry
-        fields = ["text"]
+ENTRY_LENGTH = ProfileEntry._meta.get_field("text").max_length
+ENTRIES_AT_ONCE = 20
+
+
+class ProfileEntryForm(GovukFormMixin, forms.Form):
+    """Strengths, interests or needs: several at once, one on each line."""
+
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args, kind: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         article, question = ENTRY_WORDS[EntryKind(kind)]
         field = self.fields["text"]
         field.label = question
-        field.help_text = "A few words, in their words."
+        field.help_text = (
+            "A few words, in their words. To add more than one, put each on its own line."
+        )
         field.error_messages["required"] = f"Enter {article}"
-        field.error_messages["max_length"] = "Keep it to 200 characters or fewer"
-        for validator in field.validators:
-            if getattr(validator, "code", "") == "max_length":
-                validator.message = field.error_messages["max_length"]
-        self.helper.layout = Layout(Field.text("text", label_size=Size.LARGE, label_tag="h1"))
+        self.helper.layout = Layout(
+            Field.textarea("text", rows=5, label_size=Size.LARGE, label_tag="h1")
+        )
+
+    def clean_text(self) -> list[str]:
+        """The entries, one a line, blank lines and repeats left out."""
+        entries: list[str] = []
+        for line in self.cleaned_data["text"].splitlines():
+            entry = " ".join(line.split())
+            if entry and entry.casefold() not in {e.casefold() for e in entries}:
+                entries.append(entry)
+        if any(len(entry) > ENTRY_LENGTH for entry in entries):
+            raise ValidationError(f"Keep each one to {ENTRY_LENGTH} characters or fewer")
+        if len(entries) > ENTRIES_AT_ONCE:
+            raise ValidationError(f"Add up to {ENTRIES_AT_ONCE} at a time")
+        return entries
 
 
 class PersonInLifeForm(GovukFormMixin, forms.ModelForm):
@@ -294,9 +327,28 @@ class PersonInLifeForm(GovukFormMixin, forms.ModelForm):
         self.fields["relationship"].error_messages["required"] = (
             "Enter how they are related, for example daughter or neighbour"
         )
+        self.fields["contact"].widget.attrs.setdefault("autocomplete", "off")
         self.helper.layout = Layout(
             Field.text("name", field_width=Fluid.ONE_HALF),
             Field.text("relationship", field_width=Fluid.ONE_HALF),
             Field.textarea("how_they_help", rows=3),
             Field.text("contact", field_width=Fluid.ONE_HALF),
         )
+
+    def clean_contact(self) -> str:
+        contact = " ".join(self.cleaned_data["contact"].split())
+        if not contact:
+            return ""
+        if "@" in contact:
+            try:
+                validate_email(contact)
+            except ValidationError:
+                raise ValidationError(CONTACT_MESSAGE) from None
+        elif not is_uk_phone_number(contact):
+            raise ValidationError(CONTACT_MESSAGE)
+        return contact
+
+
+CONTACT_MESSAGE = (
+    "Enter a phone number, like 07700 900 982, or an email address, like name@example.com"
+)

@@ -111,6 +111,29 @@ def profile_entry_add(*, actor: Actor, person: Person, kind: EntryKind, text: st
 
 
 @transaction.atomic
+def profile_entries_add(
+    *, actor: Actor, person: Person, kind: EntryKind, texts: list[str]
+) -> list[ProfileEntry]:
+    """Add several strengths, interests or needs. One already in their profile
+    (the same words, whatever the case) is not added again, so sending the
+    same page twice adds nothing twice. Returns the entries added."""
+    # Locks the person's row, so two sends at once cannot both add.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    have = {
+        text.casefold()
+        for text in ProfileEntry.objects.filter(
+            person=person, kind=kind, archived_at__isnull=True
+        ).values_list("text", flat=True)
+    }
+    added = []
+    for text in texts:
+        if text.casefold() not in have:
+            added.append(profile_entry_add(actor=actor, person=person, kind=kind, text=text))
+            have.add(text.casefold())
+    return added
+
+
+@transaction.atomic
 def profile_entry_archive(*, actor: Actor, entry: ProfileEntry) -> None:
     if entry.is_archived:
         return

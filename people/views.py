@@ -150,13 +150,18 @@ def entry_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     person = services.get_person_for(request, pk, record_view=request.method == "GET")
     form = ProfileEntryForm(request.POST or None, kind=entry_kind)
     if request.method == "POST" and form.is_valid():
-        services.profile_entry_add(
+        added = services.profile_entries_add(
             actor=Actor.from_request(request),
             person=person,
             kind=entry_kind,
-            text=form.cleaned_data["text"],
+            texts=form.cleaned_data["text"],
         )
-        messages.success(request, f"{entry_kind.label} added")
+        if len(added) == 1:
+            messages.success(request, f"{entry_kind.label} added")
+        elif added:
+            messages.success(request, f"{len(added)} {entry_kind.label.lower()}s added")
+        else:
+            messages.info(request, f"Those {entry_kind.label.lower()}s were already recorded")
         return redirect(f"{person.get_absolute_url()}#{entry_kind.value}s")
     return render(
         request,

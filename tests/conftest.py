@@ -124,3 +124,24 @@ def django_app(django_app_factory):
     """Forms through the page as rendered (django-webtest), over HTTPS as in
     live use: the cookies are secure-only."""
     return django_app_factory(csrf_checks=True, extra_environ={"wsgi.url_scheme": "https"})
+
+
+@pytest.fixture
+def alice_app(django_app, alice):
+    """A browser-like client (django-webtest) in which Alice has signed in:
+    forms are filled and sent as the page renders them."""
+    django_app.set_user(alice)
+    return django_app
+
+
+@pytest.fixture
+def app_for(django_app_factory):
+    """A browser-like client of its own for each user, as for two people at two
+    computers: `app_for(alice)`."""
+
+    def make(user):
+        app = django_app_factory(extra_environ={"wsgi.url_scheme": "https"})
+        app.set_user(user)
+        return app
+
+    return make

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms, template
+from django.utils import dateformat
+from django.utils.timezone import template_localtime
 
 register = template.Library()
 
@@ -90,3 +94,69 @@ def date_part(value, index) -> str:
         return str((value.day, value.month, value.year)[index])
     parts = list(value) + ["", "", ""]
     return "" if parts[index] is None else str(parts[index])
+
+
+@register.simple_tag(takes_context=True)
+def pager(context, page, param: str = "page", anchor: str = "") -> dict:
+    """Links for GOV.UK pagination: previous, next and the page numbers (with
+    gaps), each keeping the rest of the query string (filters, search)."""
+    query = context["request"].GET.copy()
+    fragment = f"#{anchor}" if anchor else ""
+
+    def href(number: int) -> str:
+        query[param] = str(number)
+        return f"?{query.urlencode()}{fragment}"
+
+    numbers = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            numbers.append({"ellipsis": True})
+        else:
+            numbers.append(
+                {"number": number, "href": href(number), "current": number == page.number}
+            )
+    return {
+        "previous": href(page.previous_page_number()) if page.has_previous() else "",
+        "next": href(page.next_page_number()) if page.has_next() else "",
+        "numbers": numbers,
+    }
+
+
+# Dates and times the GOV.UK way, the same on every page: "1 January 2026",
+# "10:05am", "midday", "1 January 2026 at 10:05am". Registered as template
+# built-ins (settings.TEMPLATES), so no template needs to load them.
+
+
+def _local(value):
+    if isinstance(value, dt.datetime):
+        return template_localtime(value)
+    return value
+
+
+@register.filter
+def govuk_date(value, style: str = "") -> str:
+    """ "1 January 2026"; with "short" (tables), "1 Jan 2026"."""
+    if not value:
+        return ""
+    return dateformat.format(_local(value), "j M Y" if style == "short" else "j F Y")
+
+
+@register.filter
+def govuk_time(value) -> str:
+    """ "10:05am", "3pm", "midday", "midnight"."""
+    if not value:
+        return ""
+    value = _local(value)
+    if value.minute == 0 and value.hour in (0, 12):
+        return "midnight" if value.hour == 0 else "midday"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
+@register.filter
+def govuk_datetime(value) -> str:
+    """ "1 January 2026 at 10:05am"."""
+    if not value:
+        return ""
+    return f"{govuk_date(value)} at {govuk_time(value)}"

@@ -7,12 +7,22 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
+from tests.pages import assert_error_summary_links_resolve, error_messages
 
 LOGIN = "/accounts/login/"
 
 
-def sign_in(client, email, password=PASSWORD, **extra):
-    return client.post(LOGIN, {"username": email, "password": password}, **extra)
+def form_with(page, field: str):
+    """The page's form that has this field (the page may have others)."""
+    return next(form for form in page.forms.values() if field in form.fields)
+
+
+def sign_in(app, email, password=PASSWORD):
+    """Sign in through the sign-in page, as a person would."""
+    form = form_with(app.get(LOGIN), "password")
+    form["username"] = email
+    form["password"] = password
+    return form.submit(expect_errors=True)
 
 
 def test_anonymous_user_is_sent_to_sign_in(client, db):
@@ -21,78 +31,87 @@ def test_anonymous_user_is_sent_to_sign_in(client, db):
     assert response["Location"] == f"{LOGIN}?next=/"
 
 
-def test_sign_in_page_shows_the_form(client, db):
-    response = client.get(LOGIN)
-    assert response.status_code == 200
-    assert b"Email address" in response.content
-    assert b"Password" in response.content
+def test_sign_in_page_shows_the_form(django_app, db):
+    form = form_with(django_app.get(LOGIN), "password")
+    assert form["username"].attrs["type"] == "email"
+    assert form["password"].attrs["type"] == "password"
 
 
-def test_worker_signs_in_with_email_in_any_case(client, alice):
-    response = sign_in(client, "  ALICE@Example.org ")
-    assert response.status_code == 302
-    assert response["Location"] == "/"
-    assert client.get("/").status_code == 200
+def test_worker_signs_in_with_email_in_any_case(django_app, alice):
+    page = sign_in(django_app, "  ALICE@Example.org ")
+    assert page.status_code == 302
+    assert page["Location"] == "/"
+    assert django_app.get("/").status_code == 200
 
 
-def test_wrong_password_shows_error_summary_and_keeps_email(client, alice):
-    response = sign_in(client, "alice@example.org", "not the password")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "There is a problem" in html
-    assert "Enter a correct email address and password" in html
-    assert 'value="alice@example.org"' in html
+def test_wrong_password_shows_error_summary_and_keeps_email(django_app, alice):
+    page = sign_in(django_app, "alice@example.org", "not the password")
+    assert page.status_code == 200
+    assert error_messages(page) == ["Enter a correct email address and password"]
+    assert_error_summary_links_resolve(page)
+    assert form_with(page, "password")["username"].value == "alice@example.org"
 
 
-def test_empty_sign_in_names_each_field(client, db):
-    html = client.post(LOGIN, {"username": "", "password": ""}).content.decode()
-    assert '<a href="#id_username">Enter your email address</a>' in html
-    assert '<a href="#id_password">Enter your password</a>' in html
+def test_empty_sign_in_names_each_field(django_app, db):
+    page = sign_in(django_app, "", "")
+    assert assert_error_summary_links_resolve(page) == [
+        ("id_username", "Enter your email address"),
+        ("id_password", "Enter your password"),
+    ]
 
 
-def test_deactivated_account_cannot_sign_in(client, alice):
+def test_deactivated_account_cannot_sign_in(django_app, alice):
     alice.is_active = False
     alice.save()
-    response = sign_in(client, "alice@example.org")
-    assert response.status_code == 200
-    assert client.get("/").status_code == 302
+    page = sign_in(django_app, "alice@example.org")
+    assert page.status_code == 200
+    assert django_app.get("/").status_code == 302
 
 
-def test_sign_out_is_a_post(alice_client):
+def test_sign_out_is_a_post(alice_client, alice_app):
     assert alice_client.get("/accounts/logout/").status_code == 405
-    response = alice_client.post("/accounts/logout/")
-    assert response.status_code == 302
-    assert alice_client.get("/").status_code == 302
+    page = alice_app.get("/")
+    alice_app.set_user(None)
+    page = form_with_action(page, "/accounts/logout/").submit()
+    assert page.status_code == 302
+    assert alice_app.get("/").status_code == 302
 
 
-def test_account_is_throttled_after_repeated_failures(client, alice, settings):
+def form_with_action(page, action: str):
+    return next(form for form in page.forms.values() if form.action == action)
+
+
+def test_account_is_throttled_after_repeated_failures(django_app, alice, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        sign_in(client, "alice@example.org", "wrong")
+        sign_in(django_app, "alice@example.org", "wrong")
     # Even the right password is refused now, with a clear message.
-    response = sign_in(client, "alice@example.org")
-    assert response.status_code == 429
-    assert b"Too many attempts to sign in" in response.content
-    assert b"Wait 15 minutes" in response.content
+    page = sign_in(django_app, "alice@example.org")
+    assert page.status_code == 429
+    assert "Too many attempts to sign in" in page
+    assert "Wait 15 minutes" in page
 
 
-def test_password_reset_by_email(client, alice):
-    response = client.post(reverse("password_reset"), {"email": "alice@example.org"})
-    assert response.status_code == 302
+def test_password_reset_by_email(django_app, alice):
+    form = form_with(django_app.get(reverse("password_reset")), "email")
+    form["email"] = "alice@example.org"
+    assert form.submit().status_code == 302
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^/]+(/accounts/password-reset/\S+/)", mail.outbox[0].body)
     assert link, mail.outbox[0].body
-    response = client.get(link.group(1), follow=True)
-    assert b"Choose a new password" in response.content
-    form_url = response.redirect_chain[-1][0]
+    page = django_app.get(link.group(1)).maybe_follow()
+    assert "Choose a new password" in page
+    form = form_with(page, "new_password1")
     new_password = "a new long pass phrase"
-    response = client.post(form_url, {"new_password1": new_password, "new_password2": new_password})
-    assert response.status_code == 302
-    assert sign_in(client, "alice@example.org", new_password).status_code == 302
+    form["new_password1"] = new_password
+    form["new_password2"] = new_password
+    assert form.submit().status_code == 302
+    assert sign_in(django_app, "alice@example.org", new_password).status_code == 302
 
 
-def test_password_reset_for_unknown_email_sends_nothing_and_says_the_same(client, db):
-    response = client.post(reverse("password_reset"), {"email": "stranger@example.org"})
-    assert response.status_code == 302
+def test_password_reset_for_unknown_email_sends_nothing_and_says_the_same(django_app, db):
+    form = form_with(django_app.get(reverse("password_reset")), "email")
+    form["email"] = "stranger@example.org"
+    assert form.submit().status_code == 302
     assert mail.outbox == []
 
 

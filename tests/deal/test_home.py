@@ -67,12 +67,19 @@ def test_another_teams_actions_never_show_even_if_i_own_them(alice_client, alice
     assertNotContains(alice_client.get(HOME), "Old team&#x27;s action")
 
 
-def test_only_the_first_ten_actions_show_with_how_many_more(alice_client, make_action):
+def test_only_the_first_ten_actions_show_with_a_link_to_the_rest(
+    alice_app, alice_client, make_action
+):
     for n in range(13):
         make_action(what=f"Action number {n:02d}", due=days(n % 7))
     response = alice_client.get(HOME)
     assert len(response.context["my_actions"]) == 10
-    assertContains(response, "and 3 more.")
+    page = alice_app.get(HOME)
+    actions = page.click(description="and 3 more")
+    assert actions.request.path == "/actions/"
+    # The list it opens holds all 13, the three not on My work among them.
+    listed = [link.get_text() for link in actions.html.select("table a[href^='/actions/']")]
+    assert {f"Action number {n:02d}" for n in range(13)} <= set(listed)
 
 
 def test_nothing_due_says_so(alice_client, make_action):

@@ -1,96 +1,128 @@
-"""Adding a person: /people/new/"""
+"""Adding a person: /people/new/, filled in as the page renders it."""
+
+import datetime as dt
 
 import pytest
 
 from deal.models import AuditEvent
 from people.models import Person
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, UserFactory
+from tests.pages import assert_error_summary_links_resolve, error_messages
 
 ADD = "/people/new/"
 
+PEGGY = {
+    "given_name": "Margaret",
+    "family_name": "Hughes",
+    "preferred_name": "Peggy",
+    "date_of_birth_0": "27",
+    "date_of_birth_1": "3",
+    "date_of_birth_2": "1951",
+    "nhs_number": "943 476 5919",
+    "postcode": "wn1 1aa",
+    "lawful_basis": "public_task",
+    "consent_to_share": "yes",
+    "language": "English",
+}
 
-def valid_person(**overrides):
-    data = {
-        "given_name": "Margaret",
-        "family_name": "Hughes",
-        "preferred_name": "Peggy",
-        "date_of_birth_0": "27",
-        "date_of_birth_1": "3",
-        "date_of_birth_2": "1951",
-        "nhs_number": "943 476 5919",
-        "postcode": "wn1 1aa",
-        "lawful_basis": "public_task",
-        "consent_to_share": "yes",
-        "language": "English",
-    }
-    data.update(overrides)
-    return data
+
+def fill(form, **overrides):
+    """Fill the add (or change) form as a worker would."""
+    for name, value in {**PEGGY, **overrides}.items():
+        form[name] = value
+    return form
 
 
 @pytest.fixture
-def add_data(wigan):
-    return valid_person(team=str(wigan.pk))
+def add_page(alice_app):
+    return alice_app.get(ADD)
 
 
-def test_worker_adds_a_person_and_lands_on_their_profile(alice_client, alice, wigan, add_data):
-    response = alice_client.post(ADD, add_data, follow=True)
+def add_form(page):
+    return page.forms["person-form"]
+
+
+def test_worker_adds_a_person_and_lands_on_their_profile(alice_app, alice, wigan, add_page):
+    page = fill(add_form(add_page)).submit().follow()
     person = Person.objects.get()
-    assert response.redirect_chain[-1][0] == f"/people/{person.pk}/"
-    assert b"Margaret Hughes has been added" in response.content
+    assert page.request.path == f"/people/{person.pk}/"
+    assert "Margaret Hughes has been added" in page
     assert person.team == wigan
     assert person.created_by == alice
     assert person.nhs_number == "9434765919"
     assert person.postcode == "WN1 1AA"
-    assert person.date_of_birth.isoformat() == "1951-03-27"
+    assert person.date_of_birth == dt.date(1951, 3, 27)
     assert AuditEvent.objects.filter(action="create", object_id=str(person.pk)).exists()
 
 
-def test_add_form_shows_the_users_teams_only(alice_client, wigan, leigh):
-    response = alice_client.get(ADD)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Wigan Central" in html
-    assert "Leigh" not in html
+def test_add_form_shows_the_users_teams_only(alice_app, wigan, leigh, add_page):
+    assert add_page.status_code == 200
+    options = [label for _, _, label in add_form(add_page)["team"].options]
+    assert options == ["Wigan Central"]
+    assert "Leigh" not in add_page
 
 
-def test_cannot_add_a_person_to_another_team(alice_client, leigh, add_data):
-    add_data["team"] = str(leigh.pk)
-    response = alice_client.post(ADD, add_data)
-    assert response.status_code == 200
-    assert (
-        b"Select a valid team" in response.content
-        or b"Select team from the list" in response.content
-    )
+def test_altered_page_cannot_add_a_person_to_another_team(alice_app, leigh, add_page):
+    form = fill(add_form(add_page))
+    form["team"].force_value(str(leigh.pk))
+    page = form.submit()
+    assert page.status_code == 200
+    assert "Select team from the list" in error_messages(page)
+    assert_error_summary_links_resolve(page)
     assert not Person.objects.exists()
 
 
-def test_named_worker_must_be_in_the_persons_team(alice_client, carol, add_data):
-    add_data["named_worker"] = str(carol.pk)
-    response = alice_client.post(ADD, add_data)
-    assert response.status_code == 200
+def test_altered_page_cannot_name_a_worker_of_another_team(alice_app, carol, add_page):
+    form = fill(add_form(add_page))
+    form["named_worker"].force_value(str(carol.pk))
+    page = form.submit()
+    assert page.status_code == 200
+    assert_error_summary_links_resolve(page)
     assert not Person.objects.exists()
 
 
-def test_warns_of_same_nhs_number_with_a_link(alice_client, alice, wigan, add_data):
+def test_someone_who_may_already_be_recorded_is_added_by_ticking_the_box_on_the_page(
+    alice_app, alice, wigan, add_page
+):
     existing = PersonFactory(nhs_number="9434765919", team=wigan, created_by=alice)
-    response = alice_client.post(ADD, add_data)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "This person may already be recorded" in html
-    assert f'href="/people/{existing.pk}/"' in html
+    page = fill(add_form(add_page)).submit()
+    assert page.status_code == 200
+    assert "This person may already be recorded" in page
+    assert page.html.find("a", href=f"/people/{existing.pk}/") is not None
+    links = assert_error_summary_links_resolve(page)
+    assert [target for target, _ in links] == ["id_not_a_duplicate"]
     assert Person.objects.count() == 1
-    # Confirming it is someone else adds them.
-    add_data["not_a_duplicate"] = "on"
-    response = alice_client.post(ADD, add_data)
-    assert response.status_code == 302
+
+    # The box the message asks for is on the page, and ticking it adds them.
+    form = add_form(page)
+    form["not_a_duplicate"].checked = True
+    page = form.submit().follow()
+    assert "Margaret Hughes has been added" in page
     assert Person.objects.count() == 2
 
 
-def test_warns_of_same_name_and_date_of_birth_whatever_the_accents(
-    alice_client, alice, wigan, add_data
-):
-    import datetime as dt
+def test_sending_again_without_ticking_the_box_keeps_asking(alice_app, alice, wigan, add_page):
+    PersonFactory(nhs_number="9434765919", team=wigan, created_by=alice)
+    page = fill(add_form(add_page)).submit()
+    page = add_form(page).submit()
+    assert page.status_code == 200
+    assert error_messages(page) == [
+        "This person may already be recorded: open their record, or confirm that none "
+        "of these is them"
+    ]
+    assert_error_summary_links_resolve(page)
+    assert Person.objects.count() == 1
 
+
+def test_the_box_is_not_shown_when_nobody_matches(alice_app, add_page):
+    assert "not_a_duplicate" not in add_form(add_page).fields
+    page = fill(add_form(add_page), family_name="").submit()
+    assert "not_a_duplicate" not in add_form(page).fields
+
+
+def test_warns_of_same_name_and_date_of_birth_whatever_the_accents(
+    alice_app, alice, wigan, add_page
+):
     PersonFactory(
         given_name="MARGARÉT",
         family_name="hughes",
@@ -99,39 +131,47 @@ def test_warns_of_same_name_and_date_of_birth_whatever_the_accents(
         team=wigan,
         created_by=alice,
     )
-    add_data["nhs_number"] = ""
-    response = alice_client.post(ADD, add_data)
-    assert b"This person may already be recorded" in response.content
+    page = fill(add_form(add_page), nhs_number="").submit()
+    assert "This person may already be recorded" in page
+    assert_error_summary_links_resolve(page)
     assert Person.objects.count() == 1
 
 
-def test_another_teams_person_is_not_offered_as_a_duplicate(alice_client, carol, leigh, add_data):
+def test_another_teams_person_is_not_offered_as_a_duplicate(alice_app, carol, leigh, add_page):
     PersonFactory(nhs_number="9434765919", team=leigh, created_by=carol)
-    response = alice_client.post(ADD, add_data)
-    assert response.status_code == 302
+    assert fill(add_form(add_page)).submit().status_code == 302
 
 
-def test_worker_in_no_team_is_told_why_they_cannot_add(client, db):
-    from tests.factories import UserFactory
-
-    client.force_login(UserFactory())
-    response = client.get(ADD, follow=True)
-    assert b"You are not in a team yet" in response.content
+def test_worker_in_no_team_is_told_why_they_cannot_add(django_app, db):
+    page = django_app.get(ADD, user=UserFactory()).follow()
+    assert "You are not in a team yet" in page
 
 
-def test_double_submit_of_the_same_person_is_caught_as_a_duplicate(alice_client, add_data):
-    assert alice_client.post(ADD, add_data).status_code == 302
-    second = alice_client.post(ADD, add_data)
+def test_sending_the_same_page_twice_is_caught_as_a_duplicate(alice_app, add_page):
+    form = fill(add_form(add_page))
+    assert form.submit().status_code == 302
+    second = form.submit()
     assert second.status_code == 200
-    assert b"This person may already be recorded" in second.content
+    assert "This person may already be recorded" in second
     assert Person.objects.count() == 1
 
 
-def test_query_count_is_bounded(
-    alice_client, alice, wigan, add_data, django_assert_max_num_queries
+@pytest.mark.parametrize("people", [5, 50])
+def test_query_count_is_the_same_however_many_people(
+    alice_app, alice, wigan, people, django_assert_max_num_queries
 ):
-    PersonFactory.create_batch(20, team=wigan, created_by=alice)
+    PersonFactory.create_batch(people, team=wigan, created_by=alice)
+    alice_app.get("/")  # signs in
     with django_assert_max_num_queries(10):
-        assert alice_client.get(ADD).status_code == 200
+        page = alice_app.get(ADD)
+    form = fill(add_form(page))
     with django_assert_max_num_queries(20):
-        assert alice_client.post(ADD, add_data).status_code == 302
+        assert form.submit().status_code == 302
+
+
+def test_radios_offer_only_real_answers(add_page):
+    form = add_form(add_page)
+    for name in ("lawful_basis", "consent_to_share", "preferred_contact"):
+        values = [value for value, _, _ in form[name].options]
+        assert "" not in values, name
+    assert "---------" not in add_page

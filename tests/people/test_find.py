@@ -111,3 +111,18 @@ def test_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(9):
         response = alice_client.get(FIND, {"q": "a"})
     assert response.status_code == 200
+
+
+def test_search_box_on_the_page_finds_and_the_pager_keeps_the_search(alice_app, alice, wigan):
+    PersonFactory.create_batch(30, family_name="Ashworth", team=wigan, created_by=alice)
+    PersonFactory(family_name="Zebedee", team=wigan, created_by=alice)
+    form = next(f for f in alice_app.get(FIND).forms.values() if "q" in f.fields)
+    form["q"] = "ashworth"
+    page = form.submit()
+    assert "30 people found" in page
+    current = page.html.select_one(".govuk-pagination [aria-current=page]")
+    assert current.get_text(strip=True) == "1"
+    page = page.click(description="Next", index=0)
+    assert page.request.GET["q"] == "ashworth"
+    assert page.html.select_one(".govuk-pagination [aria-current=page]").get_text() == "2"
+    assert "Zebedee" not in page

@@ -11,6 +11,7 @@ from tests.factories import (
     UserFactory,
     WhatMattersFactory,
 )
+from tests.pages import assert_error_summary_links_resolve
 
 
 def person_urls(person):
@@ -136,30 +137,38 @@ def test_profile_query_count_does_not_grow_with_rows(
         assert alice_client.get(f"/people/{person.pk}/edit/").status_code == 200
 
 
-def test_what_matters_keeps_every_version(alice_client, alice, person):
+def test_what_matters_keeps_every_version(alice_app, alice, person):
     url = f"/people/{person.pk}/what-matters/"
-    alice_client.post(url, {"text": "My garden"})
-    alice_client.post(url, {"text": "My garden and my dog"})
-    alice_client.post(url, {"text": "My garden and my dog"})  # the same again: no new version
+    for text in ["My garden", "My garden and my dog", "My garden and my dog"]:
+        form = alice_app.get(url).forms["what-matters-form"]
+        form["text"] = text  # the same again the last time: no new version
+        assert form.submit().status_code == 302
     assert list(WhatMatters.objects.values_list("text", flat=True)) == [
         "My garden and my dog",
         "My garden",
     ]
-    html = alice_client.get(url).content.decode()
-    assert "Earlier versions" in html
-    assert "My garden</div>" in html
+    page = alice_app.get(url)
+    assert "Earlier versions" in page
+    assert [v.get_text() for v in page.html.select(".govuk-inset-text")] == ["My garden"]
 
 
-def test_entries_are_archived_and_restored_never_deleted(alice_client, alice, person):
-    response = alice_client.post(f"/people/{person.pk}/interests/new/", {"text": "Fishing"})
-    assert response.status_code == 302
+def archive_form(page, action: str):
+    return next(form for form in page.forms.values() if form.action == action)
+
+
+def test_entries_are_archived_and_restored_never_deleted(alice_app, alice, client, person):
+    form = alice_app.get(f"/people/{person.pk}/interests/new/").forms["entry-form"]
+    form["text"] = "Fishing"
+    profile = form.submit().follow()
     entry = ProfileEntry.objects.get()
     assert (entry.kind, entry.text, entry.recorded_by) == ("interest", "Fishing", alice)
-    assert alice_client.get(f"/people/{person.pk}/entries/{entry.pk}/archive/").status_code == 405
-    alice_client.post(f"/people/{person.pk}/entries/{entry.pk}/archive/")
+    client.force_login(alice)
+    assert client.get(f"/people/{person.pk}/entries/{entry.pk}/archive/").status_code == 405
+    profile = archive_form(profile, f"/people/{person.pk}/entries/{entry.pk}/archive/").submit()
     entry.refresh_from_db()
     assert entry.is_archived and entry.archived_by == alice
-    alice_client.post(f"/people/{person.pk}/entries/{entry.pk}/restore/")
+    profile = profile.follow()
+    archive_form(profile, f"/people/{person.pk}/entries/{entry.pk}/restore/").submit()
     entry.refresh_from_db()
     assert not entry.is_archived
     assert ProfileEntry.objects.count() == 1
@@ -169,36 +178,42 @@ def test_an_unknown_kind_of_entry_is_404(alice_client, person):
     assert alice_client.get(f"/people/{person.pk}/wishs/new/").status_code == 404
 
 
-def test_entry_of_another_person_cannot_be_archived_through_this_one(alice_client, alice, person):
+def test_altered_address_cannot_archive_an_entry_of_another_person(alice_client, alice, person):
     other = PersonFactory(team=person.team, created_by=alice)
     entry = ProfileEntryFactory(person=other)
     assert alice_client.post(f"/people/{person.pk}/entries/{entry.pk}/archive/").status_code == 404
 
 
-def test_people_in_their_life_are_added_changed_and_taken_off(alice_client, person):
+def test_people_in_their_life_are_added_changed_and_taken_off(alice_app, person):
     base = f"/people/{person.pk}/people-in-their-life/"
-    alice_client.post(base + "new/", {"name": "Susan", "relationship": "daughter"})
+    form = alice_app.get(base + "new/").forms["person-in-life-form"]
+    form["name"] = "Susan"
+    form["relationship"] = "daughter"
+    form.submit()
     connection = PersonInLife.objects.get()
-    alice_client.post(
-        f"{base}{connection.pk}/",
-        {"name": "Susan", "relationship": "daughter", "how_they_help": "Does the shopping"},
-    )
+    form = alice_app.get(f"{base}{connection.pk}/").forms["person-in-life-form"]
+    assert form["name"].value == "Susan"
+    form["how_they_help"] = "Does the shopping"
+    form.submit()
     connection.refresh_from_db()
     assert connection.how_they_help == "Does the shopping"
     assert connection.history.count() == 2
-    assert "Susan<br>" in alice_client.get(f"/people/{person.pk}/").content.decode()
-    alice_client.post(f"{base}{connection.pk}/archive/")
+    assert "Susan<br>" in alice_app.get(f"/people/{person.pk}/").text
+    alice_app.get(f"{base}{connection.pk}/").forms["take-off-form"].submit()
     connection.refresh_from_db()
     assert connection.archived_at is not None
-    assert "Susan<br>" not in alice_client.get(f"/people/{person.pk}/").content.decode()
+    assert "Susan<br>" not in alice_app.get(f"/people/{person.pk}/").text
 
 
-def test_changing_details_keeps_history_and_audits_what_changed(alice_client, alice, person):
-    from tests.people.test_add import valid_person
+def edit_form(app, person):
+    return app.get(f"/people/{person.pk}/edit/").forms["person-form"]
 
-    data = valid_person(team=str(person.team_id), status="closed", given_name="Maggie")
-    response = alice_client.post(f"/people/{person.pk}/edit/", data)
-    assert response.status_code == 302
+
+def test_changing_details_keeps_history_and_audits_what_changed(alice_app, alice, person):
+    form = edit_form(alice_app, person)
+    form["status"] = "closed"
+    form["given_name"] = "Maggie"
+    assert form.submit().status_code == 302
     person.refresh_from_db()
     assert (person.given_name, person.status) == ("Maggie", "closed")
     assert person.history.count() == 2
@@ -207,30 +222,30 @@ def test_changing_details_keeps_history_and_audits_what_changed(alice_client, al
     assert "given_name" in change.detail and "status" in change.detail
 
 
-def test_moving_a_person_to_a_team_i_am_not_in_is_refused(alice_client, person, leigh):
-    from tests.people.test_add import valid_person
-
-    data = valid_person(team=str(leigh.pk), status="open")
-    response = alice_client.post(f"/people/{person.pk}/edit/", data)
-    assert response.status_code == 200
+def test_altered_page_cannot_move_a_person_to_a_team_i_am_not_in(alice_app, person, leigh):
+    form = edit_form(alice_app, person)
+    form["team"].force_value(str(leigh.pk))
+    page = form.submit()
+    assert page.status_code == 200
+    assert_error_summary_links_resolve(page)
     person.refresh_from_db()
     assert person.team.name == "Wigan Central"
     assert Person.objects.count() == 1
 
 
 def test_moving_a_person_moves_their_actions_to_the_new_team(
-    client, alice, carol, wigan, leigh, person
+    django_app, client, alice, carol, wigan, leigh, person
 ):
     from conversations.models import AgreedAction
     from deal.factories import join_team
     from tests.factories import AgreedActionFactory, ConversationFactory
-    from tests.people.test_add import valid_person
 
     join_team(alice, leigh)
     action = AgreedActionFactory(conversation=ConversationFactory(person=person, recorded_by=alice))
-    client.force_login(alice)
-    data = valid_person(team=str(leigh.pk), status="open")
-    assert client.post(f"/people/{person.pk}/edit/", data).status_code == 302
+    django_app.set_user(alice)
+    form = edit_form(django_app, person)
+    form["team"] = str(leigh.pk)
+    assert form.submit().status_code == 302
     assert AgreedAction.objects.get().team == leigh
     client.force_login(carol)
     assert client.get(f"/actions/{action.pk}/").status_code == 200
@@ -239,41 +254,36 @@ def test_moving_a_person_moves_their_actions_to_the_new_team(
     assert client.get(f"/actions/{action.pk}/").status_code == 404
 
 
-def test_two_people_changing_details_the_later_save_is_refused(client, alice, bob, person):
-    import re
-
-    from tests.people.test_add import valid_person
-
-    def last_saved(html):
-        return re.search(r'name="last_saved" value="([^"]*)"', html).group(1)
-
-    client.force_login(alice)
-    alices_page = last_saved(client.get(f"/people/{person.pk}/edit/").content.decode())
-    client.force_login(bob)
-    bobs_page = last_saved(client.get(f"/people/{person.pk}/edit/").content.decode())
-    bobs = valid_person(team=str(person.team_id), status="open", phone="07700 900123")
-    response = client.post(f"/people/{person.pk}/edit/", {**bobs, "last_saved": bobs_page})
-    assert response.status_code == 302
-    client.force_login(alice)
-    alices = valid_person(team=str(person.team_id), status="open", pronouns="she/her")
-    response = client.post(f"/people/{person.pk}/edit/", {**alices, "last_saved": alices_page})
-    assert response.status_code == 200
-    assert "Someone else saved changes to their details" in response.content.decode()
+def test_two_people_changing_details_the_later_save_is_refused(app_for, alice, bob, person):
+    alices = edit_form(app_for(alice), person)
+    bobs = edit_form(app_for(bob), person)
+    bobs["phone"] = "07700 900123"
+    assert bobs.submit().status_code == 302
+    alices["pronouns"] = "she/her"
+    page = alices.submit()
+    assert page.status_code == 200
+    assert "Someone else saved changes to their details" in page
+    assert_error_summary_links_resolve(page)
     person.refresh_from_db()
     assert person.phone == "07700 900123"
     assert person.pronouns == ""
+    # Saving again, knowing that, goes through; what Alice typed was kept.
+    form = page.forms["person-form"]
+    assert form["pronouns"].value == "she/her"
+    assert form.submit().status_code == 302
+    person.refresh_from_db()
+    assert person.pronouns == "she/her"
 
 
-def test_a_named_worker_who_left_is_kept_when_other_details_change(client, alice, wigan, person):
-    from tests.people.test_add import valid_person
-
+def test_a_named_worker_who_left_is_kept_when_other_details_change(alice_app, wigan, person):
     leaver = UserFactory(teams=[wigan])
     person.named_worker = leaver
     person.save()
     leaver.is_active = False
     leaver.save()
-    client.force_login(alice)
-    data = valid_person(team=str(person.team_id), status="open", named_worker=str(leaver.pk))
-    assert client.post(f"/people/{person.pk}/edit/", data).status_code == 302
+    form = edit_form(alice_app, person)
+    assert form["named_worker"].value == str(leaver.pk)
+    form["town"] = "Wigan"
+    assert form.submit().status_code == 302
     person.refresh_from_db()
     assert person.named_worker == leaver

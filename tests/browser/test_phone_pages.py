@@ -1,0 +1,262 @@
+"""Every paged list, and pages holding long unbroken text, on a phone (390 px):
+axe-core finds nothing serious, and no page is wider than the screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def assert_fits_the_screen(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size["width"]
+    if width > viewport:
+        widest = page.evaluate(
+            """(viewport) => [...document.querySelectorAll("body *")]
+                .filter(e => e.getBoundingClientRect().right > viewport)
+                .slice(-3).map(e => e.outerHTML.slice(0, 200))""",
+            viewport,
+        )
+        pytest.fail(f"{page.url} is {width}px wide on a {viewport}px screen: {widest}")
+
+
+def check_page(page: Page, axe_check) -> None:
+    assert_fits_the_screen(page)
+    axe_check(page)
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_find_a_person_pages_through_many_results_on_a_phone(
+    alice_page: Page, live_server, alice, wigan, axe_check
+):
+    page = alice_page
+    PersonFactory.create_batch(30, family_name="Ashworth", team=wigan, created_by=alice)
+    page.goto(f"{live_server.url}/people/?q=ashworth")
+    expect(page.get_by_role("heading", name="30 people found")).to_be_visible()
+    pages = page.get_by_role("navigation", name="Pages of results")
+    expect(pages.locator("[aria-current=page]")).to_have_text("1")
+    check_page(page, axe_check)
+    pages.get_by_role("link", name="Next").click()
+    expect(
+        page.get_by_role("navigation", name="Pages of results").locator("[aria-current=page]")
+    ).to_have_text("2")
+    expect(page.get_by_label("Name, date of birth, postcode or NHS number")).to_have_value(
+        "ashworth"
+    )
+    check_page(page, axe_check)
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_actions_list_pages_through_many_actions_on_a_phone(
+    alice_page: Page, live_server, alice, person, axe_check
+):
+    page = alice_page
+    conversation = ConversationFactory(person=person, recorded_by=alice)
+    AgreedActionFactory.create_batch(30, conversation=conversation)
+    page.goto(f"{live_server.url}/actions/")
+    pages = page.get_by_role("navigation", name="Pages of results")
+    expect(pages.locator("[aria-current=page]")).to_have_text("1")
+    check_page(page, axe_check)
+    expect(pages.get_by_role("link", name="Page 2 of 2")).to_have_attribute("href", "?page=2")
+    # Opened by its address: on a phone the filters panel is another page's
+    # business (its show and hide button).
+    page.goto(f"{live_server.url}/actions/?page=2")
+    expect(
+        page.get_by_role("navigation", name="Pages of results").locator("[aria-current=page]")
+    ).to_have_text("2")
+    check_page(page, axe_check)
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_profile_timeline_pages_through_many_events_on_a_phone(
+    alice_page: Page, live_server, alice, person, axe_check
+):
+    page = alice_page
+    for days in range(25):
+        ConversationFactory(
+            person=person,
+            recorded_by=alice,
+            happened_at=timezone.now() - dt.timedelta(days=days + 1),
+        )
+    page.goto(f"{live_server.url}{person.get_absolute_url()}")
+    pages = page.get_by_role("navigation", name="Timeline pages")
+    expect(pages.locator("[aria-current=page]")).to_have_text("1")
+    check_page(page, axe_check)
+    pages.get_by_role("link", name="Next").click()
+    expect(page).to_have_url(
+        f"{live_server.url}{person.get_absolute_url()}?timeline_page=2#timeline"
+    )
+    expect(
+        page.get_by_role("navigation", name="Timeline pages").locator("[aria-current=page]")
+    ).to_have_text("2")
+    check_page(page, axe_check)
+
+
+LONG_WORD = "https://example.org/" + "a" * 280  # a pasted web address: 300 characters
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_long_unbroken_text_wraps_on_every_page_of_the_journey(
+    alice_page: Page, live_server, alice, wigan, axe_check
+):
+    from tests.factories import (
+        FollowUpFactory,
+        PersonInLifeFactory,
+        ProfileEntryFactory,
+        WhatMattersFactory,
+    )
+
+    page = alice_page
+    person = PersonFactory(
+        given_name="Zed",
+        family_name="W" + "x" * 99,
+        preferred_name="",
+        pronouns="x" * 50,
+        address_line_1=LONG_WORD[:200],
+        town="T" * 100,
+        email=f"{'e' * 60}@example.org",
+        communication_needs=LONG_WORD,
+        consent_notes=LONG_WORD,
+        team=wigan,
+        created_by=alice,
+        named_worker=alice,
+    )
+    WhatMattersFactory(person=person, text=LONG_WORD, recorded_by=alice)
+    WhatMattersFactory(person=person, text=f"Now: {LONG_WORD}", recorded_by=alice)
+    for kind in ("strength", "interest", "need"):
+        ProfileEntryFactory(person=person, kind=kind, text=LONG_WORD[:200], recorded_by=alice)
+    PersonInLifeFactory(
+        person=person,
+        name="N" * 100,
+        relationship="r" * 50,
+        how_they_help=LONG_WORD,
+        contact=LONG_WORD[:100],
+    )
+    conversation = ConversationFactory(
+        person=person, recorded_by=alice, what_matters=LONG_WORD, notes=LONG_WORD
+    )
+    action = AgreedActionFactory(
+        conversation=conversation,
+        what=LONG_WORD,
+        due=timezone.localdate() - dt.timedelta(days=1),
+    )
+    FollowUpFactory(action=action, note=LONG_WORD, by=alice)
+
+    for url in [
+        "/",
+        f"/people/?q={person.family_name}",
+        person.get_absolute_url(),
+        f"{person.get_absolute_url()}edit/",
+        f"{person.get_absolute_url()}what-matters/",
+        f"{person.get_absolute_url()}strengths/new/",
+        f"{person.get_absolute_url()}people-in-their-life/new/",
+        conversation.get_absolute_url(),
+        f"/conversations/{conversation.pk}/summary/",
+        f"/conversations/{conversation.pk}/edit/",
+        "/actions/",
+        action.get_absolute_url(),
+    ]:
+        page.goto(f"{live_server.url}{url}")
+        expect(page.locator("h1")).to_be_visible()
+        check_page(page, axe_check)
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_profile_on_a_phone_names_them_once_and_keeps_words_whole(
+    alice_page: Page, live_server, alice, wigan, axe_check
+):
+    page = alice_page
+    person = PersonFactory(
+        given_name="Jean",
+        family_name="Smith",
+        preferred_name="",
+        date_of_birth=dt.date(1951, 3, 27),
+        nhs_number="9434765919",
+        communication_needs="Large print",
+        team=wigan,
+        created_by=alice,
+    )
+    page.goto(f"{live_server.url}{person.get_absolute_url()}")
+    bar = page.get_by_label("The person whose record this is")
+    expect(bar).to_contain_text("Born 27 March 1951")
+    expect(bar).not_to_contain_text("Jean Smith")  # the heading says it, just below
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Jean Smith")
+    # The spaces between the words are not stretched, and no fact is broken
+    # across lines.
+    assert bar.locator(".app-identity").evaluate("e => getComputedStyle(e).textAlign") in (
+        "left",
+        "start",
+    )
+    for fact in bar.locator(".app-identity__item").all():
+        lines = fact.evaluate("e => e.getClientRects().length")
+        assert lines == 1, fact.inner_text()
+    # "Communication needs" is on one line, its answer under it.
+    key = page.locator(".app-details dt", has_text="Communication needs")
+    height = key.evaluate("e => e.getBoundingClientRect().height")
+    line = key.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+    assert height < line * 1.5, "Communication needs is broken across lines"
+    check_page(page, axe_check)
+
+    # On every other page of their record the bar names them.
+    page.goto(f"{live_server.url}{person.get_absolute_url()}edit/")
+    expect(page.get_by_label("The person whose record this is")).to_contain_text("Jean Smith")
+    check_page(page, axe_check)
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_wellbeing_chart_and_table_are_readable_on_a_phone(
+    alice_page: Page, live_server, alice, person, axe_check
+):
+    page = alice_page
+    start = timezone.now() - dt.timedelta(days=400)
+    for n in range(40):
+        ConversationFactory(
+            person=person,
+            recorded_by=alice,
+            # Closer together lately: the gaps on the chart should show it.
+            happened_at=start + dt.timedelta(days=n * 10 if n < 30 else 300 + (n - 30)),
+            life_satisfaction=n % 11,
+            worthwhile=(n + 3) % 11,
+            happiness=(n + 5) % 11,
+            anxiety=(n + 7) % 11,
+        )
+    page.goto(f"{live_server.url}{person.get_absolute_url()}#how-they-are-doing")
+    section = page.get_by_role("region", name="How they are doing")
+    chart = section.get_by_role("img")
+    expect(chart).to_have_count(1)  # the drawing for this width; the other is hidden
+    sizes = chart.evaluate(
+        """svg => {
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            return [...svg.querySelectorAll("text")].map(
+                t => parseFloat(getComputedStyle(t).fontSize) * scale);
+        }"""
+    )
+    assert sizes and min(sizes) >= 12, f"chart labels are {min(sizes):.1f}px on a phone"
+    # The date labels stay inside the drawing.
+    inside = chart.evaluate(
+        """svg => {
+            const box = svg.getBoundingClientRect();
+            return [...svg.querySelectorAll("text")].every(t => {
+                const r = t.getBoundingClientRect();
+                return r.left >= box.left - 1 && r.right <= box.right + 1;
+            });
+        }"""
+    )
+    assert inside, "a chart label is cut off"
+    # Every column of the table fits on the screen.
+    table_box = section.get_by_role("region", name="Wellbeing scores, oldest first")
+    assert table_box.evaluate("e => e.scrollWidth <= e.clientWidth"), "the table is cut off"
+    last_header = table_box.locator("thead th").last
+    expect(last_header).to_contain_text("Anxiety")
+    last_header.scroll_into_view_if_needed()
+    expect(last_header).to_be_in_viewport()
+    check_page(page, axe_check)
