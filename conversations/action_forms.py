@@ -7,6 +7,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils import timezone
 
 from conversations.models import (
     DUE_SOON_DAYS,
@@ -16,7 +17,7 @@ from conversations.models import (
     AgreedAction,
     AgreedActionQuerySet,
 )
-from deal.forms import LONG_TEXT, GovukFormMixin
+from deal.forms import LONG_TEXT, GovukDateField, GovukFormMixin
 from deal.models import Team, User
 
 ANY = "any"
@@ -155,7 +156,7 @@ def _why_message(status: str) -> str:
     return "Enter why it is no longer needed"
 
 
-NOTHING_CHANGED = "Choose a new status, write a note or choose a colleague"
+NOTHING_CHANGED = "Choose a new status or due date, write a note or choose a colleague"
 
 
 class FollowUpForm(GovukFormMixin, forms.Form):
@@ -181,6 +182,18 @@ class FollowUpForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="For example, who you spoke to and what happens next",
     )
+    due = GovukDateField(
+        label="Due by",
+        required=False,
+        help_text="Change the date if it has moved. For example, 27 4 2026",
+    )
+    due_reason = forms.CharField(
+        label="Why the due date has changed",
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when you change the date. It is kept in the trail with both dates.",
+    )
     owner_user = forms.ModelChoiceField(
         label="Hand it on to a colleague",
         queryset=User.objects.none(),
@@ -195,6 +208,7 @@ class FollowUpForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, action: AgreedAction, **kwargs) -> None:
         initial = {
             "status": action.status,
+            "due": action.due,
             "version": action.version,
             "seen_status": action.status,
             **kwargs.pop("initial", {}),
@@ -215,6 +229,8 @@ class FollowUpForm(GovukFormMixin, forms.Form):
         self.helper.layout = Layout(
             Field.radios("status", small=True, legend_size=Size.SMALL),
             Field.textarea("reason", rows=3),
+            Field("due"),
+            Field.textarea("due_reason", rows=2),
             Field.textarea("note", rows=4, max_characters=LONG_TEXT),
             Field.select("owner_user"),
             Field("version"),
@@ -243,15 +259,29 @@ class FollowUpForm(GovukFormMixin, forms.Form):
                 "You wrote why but kept the same status: choose a new status, "
                 "or write it as a follow-up note",
             )
+        due = cleaned.get("due")
+        due_changes = due is not None and due != self.action.due
+        if due_changes and not cleaned.get("due_reason", "").strip():
+            self.add_error("due_reason", "Enter why the due date has changed")
+        if due_changes and due < timezone.localtime(self.action.conversation.happened_at).date():
+            self.add_error("due", "The due date must be on or after the conversation")
         if not self.errors and not (
-            status_changes or cleaned.get("note", "").strip() or cleaned.get("owner_user")
+            status_changes
+            or due_changes
+            or cleaned.get("note", "").strip()
+            or cleaned.get("owner_user")
         ):
             raise ValidationError(NOTHING_CHANGED)
         return cleaned
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Show a refusal of services.action_follow_up beside the field it is about."""
-        fields = {"status_reason": "reason", "owner_user": "owner_user"}
+        fields = {
+            "status_reason": "reason",
+            "owner_user": "owner_user",
+            "due_reason": "due_reason",
+            "status": "status",
+        }
         if not hasattr(error, "error_dict"):
             self.add_error(None, error)
             return
@@ -273,5 +303,6 @@ class FollowUpForm(GovukFormMixin, forms.Form):
                 "reason": data.get("reason", ""),
                 "note": data.get("note", ""),
                 "owner_user": data.get("owner_user", ""),
+                "due_reason": data.get("due_reason", ""),
             },
         )

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode, urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from conversations import services
 from conversations.action_forms import NOTHING_CHANGED, ActionFilterForm, FollowUpForm
@@ -39,9 +42,44 @@ def get_action_for(request: HttpRequest, pk: int, *, record_view: bool = True) -
     )
 
 
+def _came_from(request: HttpRequest, action: AgreedAction) -> str:
+    """Where the user came to the action from, to offer going back there: the
+    address given in ?back=, else the page that linked here. Only a path on
+    this site is taken, never another site's address."""
+    back = request.GET.get("back", "")
+    if not back:
+        referer = request.headers.get("Referer", "")
+        parts = urlsplit(referer)
+        if parts.netloc == request.get_host():
+            back = parts.path + (f"?{parts.query}" if parts.query else "")
+    if (
+        not back.startswith("/")
+        or back.startswith("//")
+        or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+        or urlsplit(back).path == action.get_absolute_url()
+    ):
+        return ""
+    return back
+
+
+def _back_label(back: str, action: AgreedAction) -> str:
+    path = urlsplit(back).path
+    if path == action.person.get_absolute_url():
+        return f"Back to {action.person.display_name}"
+    if path == action.conversation.get_absolute_url():
+        return "Back to the conversation"
+    if path == "/":
+        return "Back to My work"
+    if path.startswith("/actions/"):
+        return "Back to actions"
+    return "Back"
+
+
 @work_with_people
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for(request, pk, record_view=request.method == "GET")
+    back = _came_from(request, action)
+    here = action.get_absolute_url() + (f"?{urlencode({'back': back})}" if back else "")
     form = FollowUpForm(request.POST or None, action=action)
     conflict = False
     if request.method == "POST":
@@ -57,6 +95,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
                     owner_user=form.cleaned_data["owner_user"],
+                    due=form.cleaned_data["due"],
+                    due_reason=form.cleaned_data["due_reason"],
                 )
             except ConflictError:
                 conflict = True
@@ -65,7 +105,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 if trail:
                     messages.success(request, _saved_message(action, trail))
-                    return redirect(action)
+                    return redirect(here)
                 # The form checks this too; kept for the service's own answer.
                 form.add_error(None, NOTHING_CHANGED)
     if conflict:
@@ -82,6 +122,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "conflict": conflict,
             "last_change": follow_ups[-1] if follow_ups else None,
+            "back": back or "/actions/",
+            "back_label": _back_label(back, action) if back else "Back to actions",
+            "here": here,
         },
     )
 
@@ -93,6 +136,8 @@ def _saved_message(action: AgreedAction, trail: list[FollowUp]) -> str:
             done.append(f"it is now marked {action.get_status_display().lower()}")
         elif step.kind == FollowUpKind.REASSIGNED:
             done.append(f"it has been handed on to {action.responsible}")
+        elif step.kind == FollowUpKind.DUE:
+            done.append(f"it is now due by {action.due:%-d %B %Y}")
         elif step.kind == FollowUpKind.NOTE:
             done.append("your note has been added")
     return "Follow-up saved: " + ", ".join(done)

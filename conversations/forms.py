@@ -26,6 +26,12 @@ from people.models import EntryKind, Person, ProfileEntry
 
 MAX_ACTIONS = 30
 YES, NO = "yes", "no"
+CHOOSE = "date"
+QUICK_DUE = {
+    "week": ("In a week", dt.timedelta(days=7)),
+    "fortnight": ("In two weeks", dt.timedelta(days=14)),
+    "month": ("In a month", dt.timedelta(days=28)),
+}
 NOTES_LENGTH = 10_000
 ENTRY_LENGTH = ProfileEntry._meta.get_field("text").max_length
 WELLBEING_CHOICES = [("", "Not asked")] + [(str(n), str(n)) for n in range(11)]
@@ -379,6 +385,14 @@ class ActionForm(forms.Form):
         max_length=AgreedAction._meta.get_field("owner_name").max_length,
         required=False,
     )
+    # Quick due dates, counted from the day of the conversation, so that three
+    # actions on a phone are not nine date boxes. "Choose a date" reveals them.
+    due_in = forms.ChoiceField(
+        label="Due by",
+        choices=[(k, label) for k, (label, _) in QUICK_DUE.items()] + [(CHOOSE, "Choose a date")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
     due = GovukDateField(label="Due by")
     # For an action already saved: which one, and the version the user saw.
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -401,14 +415,15 @@ class ActionForm(forms.Form):
         self.fields["what"].error_messages["required"] = "Enter what will happen"
         self.fields["owner_type"].error_messages["required"] = "Select who will do it"
         self.fields["due"].error_messages["required"] = "Enter the date it is due by"
+        # The date boxes are needed only when no quick due date is chosen.
+        self.fields["due"].required = False
         if not completing:
             # A draft holds an action as far as it has been thought through.
             self.fields["owner_type"].required = False
-            self.fields["due"].required = False
 
     def is_blank(self) -> bool:
         """Nothing typed in this action at all."""
-        visible = [name for name in self.fields if name not in ("id", "version")]
+        visible = [name for name in self.fields if name not in ("id", "version", "due_in")]
         return not any(
             (v if not isinstance(v, list) else any(v))
             for v in (self[name].value() for name in visible)
@@ -420,6 +435,13 @@ class ActionForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        due_in = cleaned.get("due_in")
+        if due_in in QUICK_DUE:
+            # Made a date when the conversation's day is known (check_due_dates);
+            # today's date stands in until then.
+            cleaned["due"] = timezone.localdate() + QUICK_DUE[due_in][1]
+        elif cleaned.get("due") is None and "due" not in self.errors and self.completing:
+            self.add_error("due", "Enter the date it is due by, or choose a quick date")
         owner_type = cleaned.get("owner_type")
         if owner_type:
             for name, message in check_action_owner(
@@ -467,6 +489,9 @@ class BaseActionFormSet(forms.BaseFormSet):
     def check_due_dates(self, conversation_date: dt.date) -> bool:
         ok = True
         for form in self.filled_forms():
+            due_in = form.cleaned_data.get("due_in")
+            if due_in in QUICK_DUE:
+                form.cleaned_data["due"] = conversation_date + QUICK_DUE[due_in][1]
             due = form.cleaned_data.get("due")
             if due and due < conversation_date:
                 form.add_error("due", "The due date must be on or after the conversation")
@@ -533,6 +558,7 @@ def initial_for_actions(actions) -> list[dict]:
             "owner_user": a.owner_user_id,
             "owner_name": a.owner_name,
             "due": a.due,
+            "due_in": CHOOSE,
         }
         for a in actions
     ]

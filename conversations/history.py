@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from conversations.models import Conversation, Theme
+from conversations.models import Conversation, ConversationStatus, Theme
 from deal.models import User
 from people.models import ProfileEntry
 
@@ -51,6 +51,15 @@ class Change:
     by: User | None
     created: bool
     fields: list[FieldChange] = field(default_factory=list)
+    # Finishing a draft is "Completed", not a correction of its status.
+    completed: bool = False
+    started_as_draft: bool = False
+
+    @property
+    def title(self) -> str:
+        if self.created:
+            return "Started as a draft" if self.started_as_draft else "Recorded"
+        return "Completed" if self.completed else "Corrected"
 
 
 def _display(conversation_field, value) -> str:
@@ -89,7 +98,14 @@ def conversation_changes(conversation: Conversation) -> list[Change]:
     changes: list[Change] = []
     for index, record in enumerate(records):
         if index == 0:
-            changes.append(Change(at=record.history_date, by=record.history_user, created=True))
+            changes.append(
+                Change(
+                    at=record.history_date,
+                    by=record.history_user,
+                    created=True,
+                    started_as_draft=record.status == ConversationStatus.DRAFT,
+                )
+            )
             continue
         before, after = snapshots[index - 1], snapshots[index]
         fields = []
@@ -115,7 +131,13 @@ def conversation_changes(conversation: Conversation) -> list[Change]:
                         or "(none)",
                     )
                 )
-        if not fields:
+        completed = (
+            before["status"] == ConversationStatus.DRAFT
+            and after["status"] == ConversationStatus.COMPLETE
+        )
+        if completed:
+            fields = [f for f in fields if f.label != "Status"]
+        if not fields and not completed:
             continue
         # One save writes a row for the fields and one for each list of choices
         # that changed, all with the save's mark (services.conversation_save).
@@ -126,9 +148,16 @@ def conversation_changes(conversation: Conversation) -> list[Change]:
             last = changes[-1]
             if not last.created:
                 _merge(last.fields, fields)
+                last.completed |= completed
         else:
             changes.append(
-                Change(at=record.history_date, by=record.history_user, created=False, fields=fields)
+                Change(
+                    at=record.history_date,
+                    by=record.history_user,
+                    created=False,
+                    fields=fields,
+                    completed=completed,
+                )
             )
     return list(reversed(changes))
 

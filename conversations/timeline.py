@@ -16,9 +16,10 @@ from math import ceil
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, IntegerField, QuerySet, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.text import Truncator
 
 from conversations.models import (
     ActionStatus,
@@ -52,6 +53,8 @@ class TimelineEvent:
     title: str
     by: User
     item: Conversation | AgreedAction | FollowUp
+    # What the entry says beneath its title, a line each.
+    details: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,16 @@ def _events_of(person: Person) -> QuerySet:
         ACTION,
         "created_at",
     )
-    follow_ups = columns(FollowUp.objects.filter(action__person=person), FOLLOW_UP, "at")
+    # The steps of one follow-up save (a new status and a note, say) share
+    # their moment: they are one entry, found by its first step.
+    earlier_step = FollowUp.objects.filter(
+        action=OuterRef("action"), at=OuterRef("at"), id__lt=OuterRef("id")
+    )
+    follow_ups = columns(
+        FollowUp.objects.filter(action__person=person).filter(~Exists(earlier_step)),
+        FOLLOW_UP,
+        "at",
+    )
     return conversations.union(actions, follow_ups, all=True).order_by(
         "-event_at", "-event_kind", "-event_id"
     )
@@ -162,20 +174,36 @@ def _read_events(person: Person, rows: list[tuple]) -> list[TimelineEvent]:
     for _at, kind, pk in rows:
         ids[kind].append(pk)
     conversations = (
-        Conversation.objects.select_related("recorded_by").in_bulk(ids[CONVERSATION])
+        Conversation.objects.select_related("recorded_by")
+        .annotate(
+            agreed=Count("actions", filter=~Q(actions__status=ActionStatus.DRAFT)),
+            unfinished=Count("actions", filter=Q(actions__status=ActionStatus.DRAFT)),
+        )
+        .in_bulk(ids[CONVERSATION])
         if ids[CONVERSATION]
         else {}
     )
     actions = (
-        AgreedAction.objects.select_related("owner_user", "created_by").in_bulk(ids[ACTION])
+        AgreedAction.objects.select_related("owner_user", "created_by", "responsible").in_bulk(
+            ids[ACTION]
+        )
         if ids[ACTION]
         else {}
     )
-    follow_ups = (
-        FollowUp.objects.select_related("by", "action").in_bulk(ids[FOLLOW_UP])
-        if ids[FOLLOW_UP]
-        else {}
-    )
+    firsts = FollowUp.objects.filter(pk__in=ids[FOLLOW_UP]) if ids[FOLLOW_UP] else []
+    steps: dict[tuple[int, dt.datetime], list[FollowUp]] = defaultdict(list)
+    if ids[FOLLOW_UP]:
+        # Every step of the saves on this page, in one query.
+        for step in (
+            FollowUp.objects.select_related("by", "action")
+            .filter(
+                action_id__in=firsts.values("action_id"),
+                at__in=firsts.values("at"),
+            )
+            .order_by("at", "id")
+        ):
+            steps[(step.action_id, step.at)].append(step)
+    follow_ups = {group[0].pk: group for group in steps.values()}
 
     events = []
     for at, kind, pk in rows:
@@ -186,9 +214,10 @@ def _read_events(person: Person, rows: list[tuple]) -> list[TimelineEvent]:
                 TimelineEvent(
                     kind="conversation",
                     at=at,
-                    title=conversation.get_kind_display() or "Conversation",
+                    title=conversation_title(conversation),
                     by=conversation.recorded_by,
                     item=conversation,
+                    details=conversation_details(conversation),
                 )
             )
         elif kind == ACTION:
@@ -201,14 +230,16 @@ def _read_events(person: Person, rows: list[tuple]) -> list[TimelineEvent]:
                 )
             )
         else:
-            follow_up = follow_ups[pk]
+            group = follow_ups[pk]
             events.append(
                 TimelineEvent(
                     kind="follow_up",
                     at=at,
-                    title=follow_up_title(follow_up),
-                    by=follow_up.by,
-                    item=follow_up,
+                    title=_joined([follow_up_title(step) for step in group if step.kind != "note"])
+                    or "Follow-up note",
+                    by=group[0].by,
+                    item=group[0],
+                    details=tuple(_step_detail(step) for step in group if step.note),
                 )
             )
     return events
@@ -219,8 +250,52 @@ def follow_up_title(follow_up: FollowUp) -> str:
         if follow_up.to_status == ActionStatus.OPEN:
             return "Action reopened"
         return f"Action marked {follow_up.get_to_status_display().lower()}"
+    if follow_up.kind == FollowUpKind.DUE and follow_up.from_due and follow_up.to_due:
+        return f"Due date moved from {follow_up.from_due:%-d %B %Y} to {follow_up.to_due:%-d %B %Y}"
     return {
         FollowUpKind.NOTE: "Follow-up note",
-        FollowUpKind.REASSIGNED: "Action reassigned",
+        FollowUpKind.REASSIGNED: "Action handed on",
         FollowUpKind.CHANGED: "Action corrected",
     }.get(follow_up.kind, "Action followed up")
+
+
+def conversation_title(conversation: Conversation) -> str:
+    kind = conversation.get_kind_display() or "Conversation"
+    where = conversation.get_place_display()
+    return f"{kind}, {where[:1].lower()}{where[1:]}" if where else kind
+
+
+def conversation_details(conversation: Conversation) -> tuple[str, ...]:
+    """What matters (a snippet, when this conversation said it changed) and
+    how many actions were agreed."""
+    lines = []
+    if conversation.what_matters:
+        snippet = Truncator(conversation.what_matters).words(12)
+        lines.append(f"What matters: “{snippet}”")
+    agreed = getattr(conversation, "agreed", 0)
+    unfinished = getattr(conversation, "unfinished", 0)
+    if agreed:
+        lines.append(f"{agreed} action{'s' if agreed != 1 else ''} agreed")
+    elif not unfinished:
+        lines.append("No actions agreed")
+    if unfinished:
+        lines.append(f"{unfinished} unfinished action{'s' if unfinished != 1 else ''} in the draft")
+    return tuple(lines)
+
+
+def _joined(titles: list[str]) -> str:
+    """ "Action marked done" and "Due date moved…" as one title."""
+    if not titles:
+        return ""
+    rest = [t[:1].lower() + t[1:] for t in titles[1:]]
+    return ", ".join([titles[0], *rest])
+
+
+def _step_detail(step: FollowUp) -> str:
+    if step.kind == FollowUpKind.STATUS:
+        return f"Why: {step.note}"
+    if step.kind == FollowUpKind.DUE:
+        return f"Why the date moved: {step.note}"
+    if step.kind == FollowUpKind.NOTE:
+        return f"Note: {step.note}"
+    return step.note

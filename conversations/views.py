@@ -213,6 +213,14 @@ def _conversation_page(
             "conflict": conflict,
             "conflict_action": conflict_action,
             "wellbeing_open": form.is_bound and form.wellbeing_answered,
+            # Without JavaScript, "Add another action" comes back to the new
+            # line: its first box has the focus (and the page's address the
+            # line's anchor, from the button's formaction).
+            "focus_line": new_actions.total_form_count() - 1
+            if request.method == "POST" and "add_action" in request.POST
+            else None,
+            # Offered as names for "someone in their life".
+            "people_in_life": list(person.people_in_life.current()),
             "keep_typed_as": reverse("conversations:record", kwargs={"person_pk": person.pk})
             if conversation is None
             else "",
@@ -225,7 +233,7 @@ def _all_valid(form: ConversationForm, new_actions, saved) -> bool:
     happened_at = form.cleaned_data.get("happened_at") if hasattr(form, "cleaned_data") else None
     if happened_at is not None:
         day = timezone.localtime(happened_at).date()
-        valid &= new_actions.check_due_dates(day)
+        valid &= new_actions.check_due_dates(day) & saved.check_due_dates(day)
     return bool(valid)
 
 

@@ -34,16 +34,22 @@ def is_uk_phone_number(value: str) -> bool:
 
 
 class UKPhoneNumberField(forms.CharField):
-    """A UK phone number, kept as typed (tidied of extra spaces)."""
+    """A UK phone number, kept as typed (tidied of extra spaces).
+
+    `already_held` is what the record holds now: records made before numbers
+    were checked may hold something else, and saving other details must not
+    be refused for a value nobody changed.
+    """
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("max_length", 30)
         kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
         super().__init__(**kwargs)
+        self.already_held = ""
 
     def clean(self, value):
         value = " ".join(str(super().clean(value) or "").split())
-        if value and not is_uk_phone_number(value):
+        if value and value != self.already_held and not is_uk_phone_number(value):
             raise ValidationError(PHONE_MESSAGE, code="invalid")
         return value
 

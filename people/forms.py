@@ -101,6 +101,7 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
         self.user = user
         if self.instance.pk:
             self.fields["last_saved"].initial = self.instance.updated_at.isoformat()
+            self.fields["phone"].already_held = " ".join(self.instance.phone.split())
         teams = Team.objects.filter(id__in=user.team_ids())
         self.fields["team"].queryset = teams
         self.fields["team"].empty_label = None
@@ -337,8 +338,10 @@ class PersonInLifeForm(GovukFormMixin, forms.ModelForm):
 
     def clean_contact(self) -> str:
         contact = " ".join(self.cleaned_data["contact"].split())
-        if not contact:
-            return ""
+        # What was held before contacts were checked ("via Susan") stays
+        # saveable while the worker changes something else.
+        if not contact or contact == " ".join(self.instance.contact.split()):
+            return contact
         if "@" in contact:
             try:
                 validate_email(contact)

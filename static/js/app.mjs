@@ -1,13 +1,16 @@
 // Start GOV.UK Frontend's and MOJ Frontend's components, then our own small
 // helpers. Every page works without JavaScript; these only make it easier.
-import { initAll as initGovuk } from '/static/govuk/govuk-frontend.min.js'
-import { initAll as initMoj } from '/static/moj/moj-frontend.min.js'
+import { initAll as initGovuk, createAll } from '/static/govuk/govuk-frontend.min.js'
+import { initAll as initMoj, FilterToggleButton } from '/static/moj/moj-frontend.min.js'
 import { keepTyped, clearKept, clearAllKept } from '/static/js/keep-typed.mjs'
 import { warnBeforeTimeout } from '/static/js/session-timeout.mjs'
 import { countFormsetItems } from '/static/js/formset.mjs'
 
 initGovuk()
 initMoj()
+// Not started by MOJ's initAll: the filter of a list, hidden behind "Show
+// filter" on a phone so the list comes first.
+createAll(FilterToggleButton)
 clearKept(document)
 document.querySelectorAll('form[data-sign-out]').forEach((form) => {
   form.addEventListener('submit', clearAllKept)

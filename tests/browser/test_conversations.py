@@ -79,7 +79,8 @@ def fill_action(
         )
     if name is not None:
         fieldset.get_by_label("Their name").fill(name)
-    fill_date(fieldset.get_by_role("group", name="Due by"), due)
+    # The date boxes, beside the quick choices ("In a week", "In a month").
+    fill_date(fieldset.get_by_role("group", name="Date it is due by"), due)
 
 
 def fill_when_and_where(page: Page, *, day: dt.date, time: str = "10:15") -> None:
@@ -106,7 +107,8 @@ def summary_value(page: Page, key: str) -> Locator:
 def record_page_url(live_server, person) -> re.Pattern:
     """The record page's address, which carries the new conversation's key."""
     return re.compile(
-        rf"^{re.escape(live_server.url)}/people/{person.pk}/conversations/new/[0-9a-f-]{{36}}/$"
+        rf"^{re.escape(live_server.url)}/people/{person.pk}/conversations/new/[0-9a-f-]{{36}}/"
+        r"(#id_actions-\d+-what)?$"
     )
 
 
@@ -332,7 +334,11 @@ def test_record_a_conversation_with_three_actions_on_a_phone_then_follow_one_up(
     page.get_by_label("Follow-up note").fill("She rode there and back without stopping.")
     page.get_by_role("button", name="Save follow-up").click()
 
-    expect(page).to_have_url(f"{live_server.url}/actions/{worker.pk}/")
+    # Still on the action, and still offered the way back to the conversation.
+    expect(page).to_have_url(
+        f"{live_server.url}/actions/{worker.pk}/?back=%2Fconversations%2F{conversation.pk}%2F"
+    )
+    expect(page.get_by_role("link", name="Back to the conversation")).to_be_visible()
     expect(success_banner(page)).to_contain_text(
         "Follow-up saved: it is now marked done, your note has been added"
     )
@@ -427,6 +433,10 @@ def test_add_another_action_without_javascript_keeps_what_was_typed(
     expect(due.get_by_label("Day")).to_have_value(str((today + dt.timedelta(days=10)).day))
     second = action_fieldset(page, 2)
     expect(second.get_by_label("What will happen")).to_have_value("")
+    # Back at the new line, not at the top of a long page.
+    expect(second.get_by_label("What will happen")).to_be_focused()
+    assert page.url.endswith("#id_actions-1-what")
+    assert page.evaluate("window.scrollY") > 500
     expect(page.get_by_role("button", name="Remove action 2")).to_be_visible()
     axe_check_without_js(page)
 
@@ -797,3 +807,78 @@ def test_a_draft_with_an_unfinished_action_saves_stays_out_of_lists_and_is_disca
     assert draft.status == ConversationStatus.DISCARDED
     page.goto(f"{live_server.url}/")
     expect(page.get_by_text("Find out about the choir")).to_have_count(0)
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_quick_due_dates_and_only_the_box_that_fits_who_will_do_it(
+    alice_page: Page, record_url, jean, axe_check
+):
+    page = alice_page
+    page.goto(record_url)
+    fill_when_and_where(page, day=timezone.localdate())
+    first = action_fieldset(page, 1)
+    first.get_by_label("What will happen").fill("Ask the choir about Thursdays")
+    who = first.get_by_role("group", name="Who will do it")
+    staff_list = first.get_by_role("combobox", name="Member of staff who will do it")
+    name_box = first.get_by_label("Their name")
+    who.get_by_label("A community group", exact=True).check()
+    expect(staff_list).to_be_hidden()
+    expect(name_box).to_be_visible()
+    name_box.fill("St Paul's choir")
+    who.get_by_label("A member of staff", exact=True).check()
+    expect(staff_list).to_be_visible()
+    expect(name_box).to_be_hidden()
+    who.get_by_label("A community group", exact=True).check()
+    dates = first.get_by_role("group", name="Date it is due by")
+    expect(dates).to_be_visible()
+    first.get_by_label("In two weeks").check()
+    expect(dates).to_be_hidden()
+    assert_no_sideways_scrolling(page)
+    axe_check(page)
+    page.get_by_role("button", name="Save as complete").click()
+    expect(success_banner(page)).to_contain_text("The conversation has been recorded")
+    action = AgreedAction.objects.get()
+    assert action.due == timezone.localdate() + dt.timedelta(days=14)
+    assert (action.owner_type, action.owner_name) == (Owner.COMMUNITY, "St Paul's choir")
+
+
+def test_a_short_summary_prints_on_one_a4_page(alice_page: Page, live_server, alice, jean, wigan):
+    wigan.contact_phone = "01942 404 404"
+    wigan.save()
+    conversation = ConversationFactory(
+        person=jean,
+        recorded_by=alice,
+        what_matters="Getting back on my bike and riding to the allotment with my grandson.",
+    )
+    for what in (
+        "Pump up the tyres and ride to the allotment",
+        "Ask the Bike Library about a place on their scheme",
+        "Ring Jean to see how the first ride went",
+    ):
+        AgreedActionFactory(conversation=conversation, what=what)
+    page = alice_page
+    page.goto(f"{live_server.url}/conversations/{conversation.pk}/summary/")
+    expect(page.get_by_text("Phone the team: 01942 404 404")).to_be_visible()
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert pages == 1, f"the summary printed on {pages} pages"
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_on_a_phone_the_actions_list_comes_first_and_the_filter_opens_on_request(
+    alice_page: Page, live_server, alice, jean, axe_check
+):
+    conversation = ConversationFactory(person=jean, recorded_by=alice)
+    AgreedActionFactory(conversation=conversation, what="Ring the bike shop")
+    page = alice_page
+    page.goto(f"{live_server.url}/actions/")
+    expect(page.get_by_role("link", name="Ring the bike shop")).to_be_visible()
+    apply = page.get_by_role("button", name="Apply filters")
+    expect(apply).to_be_hidden()
+    assert_no_sideways_scrolling(page)
+    axe_check(page)
+    page.get_by_role("button", name="Show filter").click()
+    expect(apply).to_be_visible()
+    page.get_by_role("button", name="Close").click()
+    expect(apply).to_be_hidden()
+    expect(page.get_by_role("link", name="Ring the bike shop")).to_be_visible()

@@ -116,11 +116,11 @@ def test_viewing_an_action_is_audited(alice_client, alice, action):
     assert viewed.object_id == str(action.pk)
 
 
-def test_manager_of_the_team_can_follow_up_a_workers_action(client, bob, action):
-    client.force_login(bob)
-    assert client.get(f"/actions/{action.pk}/").status_code == 200
-    response = client.post(f"/actions/{action.pk}/", follow_up_data(action, note="Checked in"))
-    assert response.status_code == 302
+def test_manager_of_the_team_can_follow_up_a_workers_action(app, bob, action):
+    app.set_user(bob)
+    form = open_follow_up(app, action)
+    form["note"] = "Checked in"
+    assert form.submit().status_code == 302
     assert FollowUp.objects.get().by == bob
 
 
@@ -391,8 +391,22 @@ def test_colleagues_offered_are_the_active_staff_of_the_actions_team(
 # --- Following it up ------------------------------------------------------------------
 
 
-def test_marking_an_action_done(alice_client, alice, action):
-    response = alice_client.post(f"/actions/{action.pk}/", follow_up_data(action, status="done"))
+def open_follow_up(app, action, user=None):
+    """The action page's follow-up form, as rendered for `user` (Alice)."""
+    page = app.get(f"/actions/{action.pk}/", **({"user": user} if user else {}))
+    return page.forms[1]
+
+
+def follow_up(app, action, **fields):
+    """Fill in the follow-up form as a user does, and save it."""
+    form = open_follow_up(app, action)
+    for name, value in fields.items():
+        form[name] = value
+    return form.submit()
+
+
+def test_marking_an_action_done(app, alice, action):
+    response = follow_up(app, action, status="done")
     assert response.status_code == 302
     assert response["Location"] == f"/actions/{action.pk}/"
     action.refresh_from_db()
@@ -408,31 +422,25 @@ def test_marking_an_action_done(alice_client, alice, action):
     )
     assert AuditEvent.objects.filter(action="change", object_id=str(action.pk)).exists()
 
-    page = alice_client.get(response["Location"])
-    assertContains(page, "govuk-notification-banner--success")
-    assertContains(page, "Follow-up saved: it is now marked done")
-    assertContains(page, "Status changed from open to done")
+    page = response.follow()
+    assert "govuk-notification-banner--success" in page.text
+    assert "Follow-up saved: it is now marked done" in page.text
+    assert "Status changed from open to done" in page.text
 
 
-def test_not_done_without_why_is_refused_and_nothing_is_saved(alice_client, action):
-    response = alice_client.post(
-        f"/actions/{action.pk}/",
-        follow_up_data(action, status="not_done", note="Tried twice"),
-    )
+def test_not_done_without_why_is_refused_and_nothing_is_saved(app, action):
+    response = follow_up(app, action, status="not_done", note="Tried twice")
     assert response.status_code == 200
-    assertContains(response, "There is a problem")
-    assertContains(response, 'href="#id_reason">Enter why it was not done</a>')
-    assertContains(response, "Tried twice")  # what was typed is kept
+    assert "There is a problem" in response.text
+    assert 'href="#id_reason">Enter why it was not done</a>' in response.text
+    assert "Tried twice" in response.text  # what was typed is kept
     action.refresh_from_db()
     assert (action.status, action.version) == (ActionStatus.OPEN, 1)
     assert not FollowUp.objects.exists()
 
 
-def test_no_longer_needed_with_why_is_saved_with_the_reason(alice_client, action):
-    response = alice_client.post(
-        f"/actions/{action.pk}/",
-        follow_up_data(action, status="no_longer_needed", reason="Her son sorted it"),
-    )
+def test_no_longer_needed_with_why_is_saved_with_the_reason(app, action):
+    response = follow_up(app, action, status="no_longer_needed", reason="Her son sorted it")
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == ActionStatus.NO_LONGER_NEEDED
@@ -440,17 +448,15 @@ def test_no_longer_needed_with_why_is_saved_with_the_reason(alice_client, action
     assert FollowUp.objects.get().note == "Her son sorted it"
 
 
-def test_why_with_the_same_status_is_refused_rather_than_lost(alice_client, action):
-    response = alice_client.post(f"/actions/{action.pk}/", follow_up_data(action, reason="Because"))
+def test_why_with_the_same_status_is_refused_rather_than_lost(app, action):
+    response = follow_up(app, action, reason="Because")
     assert response.status_code == 200
-    assertContains(response, "You wrote why but kept the same status")
+    assert "You wrote why but kept the same status" in response.text
     assert not FollowUp.objects.exists()
 
 
-def test_a_note_on_its_own_is_added_to_the_trail(alice_client, alice, action):
-    response = alice_client.post(
-        f"/actions/{action.pk}/", follow_up_data(action, note="  Left a voicemail  ")
-    )
+def test_a_note_on_its_own_is_added_to_the_trail(app, alice, action):
+    response = follow_up(app, action, note="  Left a voicemail  ")
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == ActionStatus.OPEN
@@ -458,123 +464,112 @@ def test_a_note_on_its_own_is_added_to_the_trail(alice_client, alice, action):
     assert (step.kind, step.note, step.by) == (FollowUpKind.NOTE, "Left a voicemail", alice)
 
 
-def test_a_note_longer_than_2000_characters_is_refused(alice_client, action):
-    response = alice_client.post(f"/actions/{action.pk}/", follow_up_data(action, note="x" * 2001))
-    assertContains(response, "Follow-up note must be 2000 characters or fewer")
+def test_a_note_longer_than_2000_characters_is_refused(app, action):
+    response = follow_up(app, action, note="x" * 2001)
+    assert "Follow-up note must be 2000 characters or fewer" in response.text
     assert not FollowUp.objects.exists()
 
 
-def test_nothing_changed_is_refused(alice_client, action):
-    response = alice_client.post(f"/actions/{action.pk}/", follow_up_data(action))
+def test_nothing_changed_is_refused(app, action):
+    response = open_follow_up(app, action).submit()
     assert response.status_code == 200
-    assertContains(response, "There is a problem")
-    assertContains(response, "Choose a new status, write a note or choose a colleague")
+    assert "There is a problem" in response.text
+    assert "Choose a new status or due date, write a note or choose a colleague" in response.text
     action.refresh_from_db()
     assert action.version == 1
 
 
-def test_handing_an_action_to_a_colleague(alice_client, action, bob):
-    response = alice_client.post(
-        f"/actions/{action.pk}/", follow_up_data(action, owner_user=bob.pk)
-    )
+def test_handing_an_action_to_a_colleague(app, action, bob):
+    response = follow_up(app, action, owner_user=str(bob.pk))
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.owner_user == bob
+    assert action.responsible == bob
     step = FollowUp.objects.get()
     assert step.kind == FollowUpKind.REASSIGNED
     assert step.note == "From Alice Worker to Bob Manager"
-    assertContains(alice_client.get(f"/actions/{action.pk}/"), "handed on to Bob Manager")
+    assert "handed on to Bob Manager" in response.follow().text
 
 
-def test_handing_on_an_action_the_person_does_makes_a_colleague_responsible(
-    alice_client, make_action, bob
-):
+def test_handing_on_an_action_the_person_does_makes_a_colleague_responsible(app, make_action, bob):
     action = make_action(owner_type=Owner.PERSON, owner_user=None)
-    response = alice_client.post(
-        f"/actions/{action.pk}/", follow_up_data(action, owner_user=bob.pk)
-    )
+    response = follow_up(app, action, owner_user=str(bob.pk))
     assert response.status_code == 302
     action.refresh_from_db()
     # Peggy still does it; Bob now answers for it, and sees it as his.
     assert (action.owner_type, action.owner_user, action.responsible) == (Owner.PERSON, None, bob)
 
 
-def test_handing_an_action_to_someone_of_another_team_is_refused(alice_client, action, carol):
-    # Carol is not offered; a crafted POST names her anyway.
-    response = alice_client.post(
-        f"/actions/{action.pk}/", follow_up_data(action, owner_user=carol.pk, note="Over to you")
-    )
+def test_an_altered_page_handing_an_action_to_another_team_is_refused(app, action, carol):
+    """Carol is not offered; an altered page names her anyway."""
+    form = open_follow_up(app, action)
+    form["owner_user"].force_value(str(carol.pk))
+    form["note"] = "Over to you"
+    response = form.submit()
     assert response.status_code == 200
-    assertContains(response, "Select a colleague from this team")
+    assert "Select a colleague from this team" in response.text
     action.refresh_from_db()
     assert action.owner_user.full_name == "Alice Worker"
     assert action.version == 1
     assert not FollowUp.objects.exists()
 
 
-def test_a_stale_form_is_refused_as_a_conflict_keeping_what_was_typed(
-    alice_client, alice, bob, action
-):
-    opened = follow_up_data(action)
+def test_a_stale_form_is_refused_as_a_conflict_keeping_what_was_typed(app, alice, bob, action):
+    form = open_follow_up(app, action)  # Alice opens the page…
     services.action_follow_up(
         actor=Actor(user=bob), action=action, expected_version=1, status="done"
-    )
-
-    response = alice_client.post(
-        f"/actions/{action.pk}/", {**opened, "note": "She has the forms now", "owner_user": ""}
-    )
+    )  # …Bob saves meanwhile…
+    form["note"] = "She has the forms now"
+    response = form.submit()  # …then Alice saves.
 
     assert response.status_code == 200
-    assertContains(response, "Someone else changed this action")
-    assertContains(response, "Bob Manager saved a change to it")
-    assertContains(response, "Your follow-up has not been saved")
-    assertContains(response, "She has the forms now")
+    assert "Someone else changed this action" in response.text
+    assert "Bob Manager saved a change to it" in response.text
+    assert "Your follow-up has not been saved" in response.text
+    assert "She has the forms now" in response.text
     # The saved state now: done, by Bob, and the form carries the new version.
-    assertContains(response, "Status changed from open to done")
-    form = response.context["form"]
-    assert form.initial["version"] == 2
-    assert form.initial["status"] == ActionStatus.DONE  # Alice did not ask for a status
+    assert "Status changed from open to done" in response.text
+    again = response.forms[1]
+    assert again["version"].value == "2"
+    assert again["status"].value == ActionStatus.DONE  # Alice did not ask for a status
     assert not FollowUp.objects.filter(by=alice).exists()
     action.refresh_from_db()
     assert (action.status, action.version) == (ActionStatus.DONE, 2)
 
     # Saving again from the refreshed form works.
-    again = alice_client.post(
-        f"/actions/{action.pk}/",
-        follow_up_data(action, note="She has the forms now"),
-    )
-    assert again.status_code == 302
+    assert again.submit().status_code == 302
     assert FollowUp.objects.filter(by=alice, note="She has the forms now").count() == 1
 
 
-def test_a_conflict_keeps_a_new_status_the_user_chose(alice_client, bob, action):
-    opened = follow_up_data(action)
+def test_a_conflict_keeps_a_new_status_the_user_chose(app, bob, action):
+    form = open_follow_up(app, action)
     services.action_follow_up(
         actor=Actor(user=bob), action=action, expected_version=1, note="Rang her"
     )
-    response = alice_client.post(
-        f"/actions/{action.pk}/", {**opened, "status": "not_done", "reason": "Too ill"}
-    )
-    assertContains(response, "Someone else changed this action")
-    form = response.context["form"]
-    assert (form.initial["status"], form.initial["reason"]) == ("not_done", "Too ill")
+    form["status"], form["reason"] = "not_done", "Too ill"
+    response = form.submit()
+    assert "Someone else changed this action" in response.text
+    again = response.forms[1]
+    assert (again["status"].value, again["reason"].value.strip()) == ("not_done", "Too ill")
     action.refresh_from_db()
     assert action.status == ActionStatus.OPEN
 
 
-def test_sending_the_same_follow_up_twice_saves_it_once(alice_client, alice, action):
-    data = follow_up_data(action, status="done", note="All sorted")
-    assert alice_client.post(f"/actions/{action.pk}/", data).status_code == 302
-    second = alice_client.post(f"/actions/{action.pk}/", data)
+def test_sending_the_same_follow_up_twice_saves_it_once(app, alice, action):
+    form = open_follow_up(app, action)
+    form["status"], form["note"] = "done", "All sorted"
+    assert form.submit().status_code == 302
+    second = form.submit()  # a double click, or the form sent again
     assert second.status_code == 200
-    assertContains(second, "Someone else changed this action")
-    assertContains(second, "You saved a change to it")
+    assert "Someone else changed this action" in second.text
+    assert "You saved a change to it" in second.text
     assert FollowUp.objects.filter(action=action).count() == 2  # status and note, once
     action.refresh_from_db()
     assert action.version == 2
 
 
-def test_a_missing_or_garbled_version_is_treated_as_a_conflict(alice_client, action):
+def test_an_altered_page_with_a_missing_or_garbled_version_is_a_conflict(alice_client, action):
+    """Hand-made posts: the page always sends the version it was drawn from."""
     for version in ("", "abc"):
         response = alice_client.post(
             f"/actions/{action.pk}/", follow_up_data(action, note="Hello", version=version)
@@ -599,8 +594,77 @@ def test_action_page_query_count_does_not_grow_with_the_trail(
     assert response.status_code == 302
 
 
-def test_following_up_leaves_the_other_fields_of_the_action_alone(alice_client, action):
+def test_following_up_leaves_the_other_fields_of_the_action_alone(app, action):
     before = AgreedAction.objects.values("what", "due", "person_id", "team_id").get(pk=action.pk)
-    alice_client.post(f"/actions/{action.pk}/", follow_up_data(action, status="done"))
+    follow_up(app, action, status="done")
     after = AgreedAction.objects.values("what", "due", "person_id", "team_id").get(pk=action.pk)
     assert before == after
+
+
+# --- Moving the due date ------------------------------------------------------------
+
+
+def test_the_due_date_is_changed_on_the_action_page_with_why_and_both_dates_kept(app, make_action):
+    action = make_action(what="Ring the credit union", due=days(3))
+    page = app.get(f"/actions/{action.pk}/")
+    form = page.forms[1]
+    assert form["due_0"].value == str(days(3).day)
+    new = days(10)
+    form["due_0"], form["due_1"], form["due_2"] = str(new.day), str(new.month), str(new.year)
+    refused = form.submit()
+    assert refused.status_code == 200
+    assert "Enter why the due date has changed" in refused.text
+    form = refused.forms[1]
+    form["due_reason"] = "The credit union is shut until next week"
+    done = form.submit().follow()
+    assert f"it is now due by {new:%-d %B %Y}" in done.text
+    action.refresh_from_db()
+    assert action.due == new
+    step = FollowUp.objects.get(action=action)
+    assert (step.kind, step.from_due, step.to_due) == (FollowUpKind.DUE, days(3), new)
+    assert step.note == "The credit union is shut until next week"
+    assert f"Due date changed from {days(3):%-d %B %Y} to {new:%-d %B %Y}" in done.text
+    assert "Why the due date has changed" in done.text
+
+
+def test_a_due_date_before_the_conversation_is_refused(app, make_action, conversation):
+    action = make_action(due=days(3))
+    page = app.get(f"/actions/{action.pk}/")
+    form = page.forms[1]
+    early = timezone.localtime(conversation.happened_at).date() - dt.timedelta(days=5)
+    form["due_0"], form["due_1"], form["due_2"] = str(early.day), str(early.month), str(early.year)
+    form["due_reason"] = "Typo"
+    response = form.submit()
+    assert "The due date must be on or after the conversation" in response.text
+    action.refresh_from_db()
+    assert action.due == days(3)
+
+
+# --- Where you came from ------------------------------------------------------------
+
+
+def test_the_back_link_goes_where_you_came_from_and_survives_saving(app, make_action, person):
+    action = make_action()
+    page = app.get(
+        f"/actions/{action.pk}/", headers={"Referer": f"http://testserver/people/{person.pk}/"}
+    )
+    back = page.html.select_one("a.govuk-back-link")
+    assert (back["href"], back.text) == (f"/people/{person.pk}/", "Back to Peggy Hughes")
+    form = page.forms[1]
+    form["note"] = "Rang them"
+    saved = form.submit().follow()
+    back = saved.html.select_one("a.govuk-back-link")
+    assert (back["href"], back.text) == (f"/people/{person.pk}/", "Back to Peggy Hughes")
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["https://evil.example/", "//evil.example/", "javascript:alert(1)", "/\\evil.example"],
+)
+def test_a_back_address_to_another_site_is_never_offered(app, make_action, hostile):
+    action = make_action()
+    page = app.get(f"/actions/{action.pk}/", params={"back": hostile})
+    back = page.html.select_one("a.govuk-back-link")
+    assert (back["href"], back.text) == ("/actions/", "Back to actions")
+    page = app.get(f"/actions/{action.pk}/", headers={"Referer": hostile})
+    assert page.html.select_one("a.govuk-back-link")["href"] == "/actions/"

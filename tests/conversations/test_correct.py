@@ -186,6 +186,18 @@ def test_summary_for_the_person_is_plain_and_has_no_navigation(alice_client, ali
     assert "govuk-service-navigation" not in html
 
 
+def test_the_summary_gives_the_teams_name_and_phone_number(app, alice, wigan, person):
+    wigan.contact_phone = "01942 404 404"
+    wigan.contact_email = "central.team@wigan.example.gov.uk"
+    wigan.save()
+    conversation = ConversationFactory(person=person, recorded_by=alice)
+    page = app.get(f"/conversations/{conversation.pk}/summary/")
+    contact = page.html.find("h2", string="Who to contact").find_next("ul").text
+    assert "Phone the team: 01942 404 404" in contact
+    assert "Email the team: central.team@wigan.example.gov.uk" in contact
+    assert "Wigan Central team" in page.text
+
+
 def test_summary_wording_is_plain_english():
     """The template's own words score 70 or more for reading ease."""
     source = get_template("conversations/summary.html").template.source
@@ -250,3 +262,16 @@ def test_correcting_offers_a_spare_line_for_a_new_action(alice_client, recorded)
     html = alice_client.get(f"/conversations/{recorded.pk}/edit/").content.decode()
     assert 'name="saved-0-what"' in html
     assert 'name="actions-0-what"' in html
+
+
+def test_after_saving_the_next_useful_step_is_the_primary_button(app, recorded, person):
+    page = app.get(recorded.get_absolute_url())
+    primary = page.html.select(".govuk-button-group .govuk-button")[0]
+    assert primary.text.strip() == "Go to Margaret Hughes’s profile" or primary["href"] == (
+        person.get_absolute_url()
+    )
+    assert "govuk-button--secondary" not in primary["class"]
+    correct = page.html.find("a", string="Correct this conversation")
+    assert "govuk-button" not in correct.get("class", [])
+    another = page.click(description="Record another conversation")
+    assert another.status_code == 302

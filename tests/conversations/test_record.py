@@ -7,7 +7,7 @@ import pytest
 
 from conversations.models import ActionStatus, AgreedAction, Conversation, ConversationStatus
 from deal.models import AuditEvent
-from people.models import ProfileEntry, WhatMatters
+from people.models import PersonInLife, ProfileEntry, WhatMatters
 from tests.conversations.pages import (
     FORM,
     add_action_line,
@@ -236,7 +236,7 @@ def test_finishing_a_draft_asks_for_the_unfinished_action_then_makes_it_live(app
     refused = edit.forms[FORM].submit("complete")
     assert refused.status_code == 200
     assert "Agreed action 1: select who will do it" in refused.text
-    assert "Agreed action 1: enter the date it is due by" in refused.text
+    assert "Agreed action 1: enter the date it is due by, or choose a quick date" in refused.text
     form = refused.forms[FORM]
     fill_action(form, 0, what="Find out about the choir", who="person", due=week(), prefix="saved")
     assert form.submit("complete").status_code == 302
@@ -546,7 +546,85 @@ def test_query_count_does_not_grow_with_the_profile(
         ProfileEntryFactory.create_batch(rows, person=person, kind=kind)
     UserFactory.create_batch(rows // 5, teams=[person.team])
     WhatMattersFactory.create_batch(rows, person=person, recorded_by=alice)
+    for n in range(rows):
+        PersonInLife.objects.create(
+            person=person, name=f"Friend {n}", relationship="friend", recorded_by=alice
+        )
     key = "7b6f2b6e-4f0e-4a53-9c8e-2d9b4a0f1c11"
     # The same number for 5 rows as for 50: the form reads each list once.
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         assert alice_client.get(f"{url(person)}{key}/").status_code == 200
+
+
+# --- 6. Quick due dates -----------------------------------------------------------
+
+
+def test_a_quick_due_date_counts_from_the_day_of_the_conversation(app, person):
+    page = open_record_page(app, person)
+    form = fill_conversation(page.forms[FORM], day=today() - dt.timedelta(days=2))
+    fill_action(form, 0, what="Ring the choir", who="person")
+    choices = [value for value, _selected, _text in form["actions-0-due_in"].options]
+    assert choices == ["week", "fortnight", "month", "date"]
+    assert "In two weeks" in page.text and "Choose a date" in page.text
+    form["actions-0-due_in"] = "fortnight"
+    assert form.submit("complete").status_code == 302
+    assert AgreedAction.objects.get().due == today() - dt.timedelta(days=2) + dt.timedelta(days=14)
+
+
+def test_without_a_quick_date_or_a_date_completing_asks_for_one(app, person):
+    page = open_record_page(app, person)
+    form = fill_action(fill_conversation(page.forms[FORM]), 0, what="Ring the choir", who="person")
+    response = form.submit("complete")
+    assert "Action 1: enter the date it is due by, or choose a quick date" in response.text
+    assert not Conversation.objects.exists()
+
+
+# --- 9, 14. The action lines ------------------------------------------------------
+
+
+def test_add_another_without_javascript_comes_back_to_the_new_line(app, person):
+    page = open_record_page(app, person)
+    add = page.html.select_one('button[name="add_action"]')
+    assert add["formaction"] == "#id_actions-1-what"
+    response = add_action_line(page)
+    new_line = response.html.select_one("#action-2 textarea")
+    assert new_line["name"] == "actions-1-what"
+    assert new_line.has_attr("autofocus")
+    assert len(response.html.select("[autofocus]")) == 1
+    assert response.html.select_one('button[name="add_action"]')["formaction"] == (
+        "#id_actions-2-what"
+    )
+
+
+def test_someone_in_their_life_is_offered_from_the_profile(app, alice, person):
+    PersonInLife.objects.create(
+        person=person, name="Sandra Hughes", relationship="daughter", recorded_by=alice
+    )
+    page = open_record_page(app, person)
+    options = page.html.select("datalist#people-in-life option")
+    assert [o["value"] for o in options] == ["Sandra Hughes"]
+    assert page.html.select_one("#id_actions-0-owner_name")["list"] == "people-in-life"
+    # The list of staff sits with "A member of staff"; the name box after the
+    # choices it is for (the page's CSS shows only the one that fits).
+    staff_choice = page.html.select_one("#id_actions-0-owner_type_1")
+    assert staff_choice["value"] == "staff"
+    assert staff_choice.find_parent("div").find_next_sibling("div")["class"] == [
+        "govuk-radios__conditional",
+        "app-owner-staff",
+    ]
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_already_saved_and_discard_pages_query_counts_are_flat(
+    alice_client, alice, person, rows, django_assert_max_num_queries
+):
+    from tests.factories import AgreedActionFactory, ConversationFactory
+
+    draft = ConversationFactory(person=person, recorded_by=alice, status="draft")
+    AgreedActionFactory.create_batch(rows, conversation=draft, status=ActionStatus.DRAFT)
+    with django_assert_max_num_queries(12):
+        page = alice_client.get(f"{url(person)}{draft.submission_key}/")
+    assert "This conversation is already saved" in page.content.decode()
+    with django_assert_max_num_queries(12):
+        page = alice_client.get(f"/conversations/{draft.pk}/discard/")
+    assert page.content.decode().count('class="app-their-words"') == rows

@@ -151,10 +151,10 @@ def test_timeline_is_newest_first_across_conversations_actions_and_follow_ups(
     ]
     assert [e.title for e in events] == [
         "Action marked done",
-        "Follow-up",
+        "Follow-up, at their home",
         "Follow-up note",
         "Action agreed",
-        "First conversation",
+        "First conversation, at their home",
     ]
 
     html = timeline_html(profile(alice_client, person))
@@ -179,8 +179,7 @@ def test_timeline_shows_who_when_and_the_status_of_each_conversation(alice_clien
     html = timeline_html(profile(alice_client, person))
     assertInHTML('<p class="moj-timeline__byline">by Alice Worker</p>', html, count=2)
     assertInHTML('<time datetime="2025-03-04T14:30:00+00:00">4 March 2025 at 2:30pm</time>', html)
-    assert "Crisis support" in html and "Phone call" in html
-    assertInHTML('<strong class="govuk-tag govuk-tag--green">Complete</strong>', html)
+    assert "Crisis support, phone call" in html
     assertInHTML('<strong class="govuk-tag govuk-tag--grey">Draft</strong>', html)
 
 
@@ -213,7 +212,7 @@ def test_timeline_shows_reassignments_corrections_and_why_an_action_was_not_done
     )
     html = timeline_html(profile(alice_client, person))
     for text in [
-        "Action reassigned",
+        "Action handed on",
         "From Alice to Bob",
         "by Bob Manager",
         "Action corrected",
@@ -343,3 +342,55 @@ def test_profile_query_count_does_not_grow_with_conversations_actions_and_follow
             assert kind in timeline, kind
         assert "app-wellbeing-chart" in html
         assert "Overdue</strong>" in html
+
+
+# --- Meaningful entries ---------------------------------------------------------
+
+
+def test_a_conversation_entry_says_what_kind_what_matters_and_how_many_actions(
+    alice_client, alice, person
+):
+    conversation = ConversationFactory(
+        person=person,
+        kind="good_life",
+        place="phone",
+        what_matters="Getting back to chapel choir, and not going into a home, whatever happens",
+    )
+    AgreedActionFactory.create_batch(2, conversation=conversation)
+    html = timeline_html(profile(alice_client, person))
+    assert "Building a good life, phone call" in html
+    assert "What matters: “Getting back to chapel choir, and not going into a home," in html
+    assert "2 actions agreed" in html
+
+
+def test_one_follow_up_save_is_one_timeline_entry(alice, person):
+    from conversations import services
+    from deal.audit import Actor
+
+    action = AgreedActionFactory(conversation=ConversationFactory(person=person))
+    services.action_follow_up(
+        actor=Actor(user=alice),
+        action=action,
+        expected_version=action.version,
+        status="done",
+        note="She went along on Thursday",
+    )
+    follow_ups = [e for e in person_timeline(person).events if e.kind == "follow_up"]
+    assert len(follow_ups) == 1
+    assert follow_ups[0].title == "Action marked done"
+    assert follow_ups[0].details == ("Note: She went along on Thursday",)
+
+
+def test_finishing_a_draft_is_logged_as_completed(app, alice, person):
+    from tests.conversations.pages import FORM, fill_conversation, open_record_page
+
+    page = open_record_page(app, person)
+    fill_conversation(page.forms[FORM], place="", kind="").submit("draft", index=1)
+    draft = person.conversations.get()
+    edit = app.get(f"/conversations/{draft.pk}/edit/")
+    form = edit.forms[FORM]
+    form["place"], form["kind"] = "phone", "follow_up"
+    shown = form.submit("complete").follow()
+    titles = [h.text.strip() for h in shown.html.select(".moj-timeline__title")]
+    assert titles == ["Completed", "Started as a draft"]
+    assert "Draft → Complete" not in shown.text

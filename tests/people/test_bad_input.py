@@ -219,3 +219,38 @@ def test_the_nhs_number_hint_gives_an_example_the_form_accepts(alice_app):
     assert normalise_nhs_number(example) is not None, example
     form = fill(page.forms["person-form"], nhs_number=example)
     assert form.submit().status_code == 302
+
+
+def test_a_phone_number_held_from_before_the_check_does_not_block_other_changes(alice_app, person):
+    Person.objects.filter(pk=person.pk).update(phone="ask at reception")
+    form = alice_app.get(f"/people/{person.pk}/edit/").forms["person-form"]
+    form["preferred_name"] = "Peg"
+    assert form.submit().status_code == 302
+    person.refresh_from_db()
+    assert (person.preferred_name, person.phone) == ("Peg", "ask at reception")
+
+    form = alice_app.get(f"/people/{person.pk}/edit/").forms["person-form"]
+    form["phone"] = "ask at the desk"
+    assert form.submit().status_code == 200
+    person.refresh_from_db()
+    assert person.phone == "ask at reception"
+
+
+def test_a_contact_held_from_before_the_check_does_not_block_other_changes(alice_app, person):
+    connection = PersonInLife.objects.create(
+        person=person,
+        name="Susan",
+        relationship="neighbour",
+        contact="via Susan",
+        recorded_by=person.created_by,
+    )
+    url = f"/people/{person.pk}/people-in-their-life/{connection.pk}/"
+    form = alice_app.get(url).forms["person-in-life-form"]
+    form["how_they_help"] = "Shops on Fridays"
+    assert form.submit().status_code == 302
+    connection.refresh_from_db()
+    assert (connection.how_they_help, connection.contact) == ("Shops on Fridays", "via Susan")
+
+    form = alice_app.get(url).forms["person-in-life-form"]
+    form["contact"] = "via Susan's son"
+    assert form.submit().status_code == 200
