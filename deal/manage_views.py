@@ -288,6 +288,18 @@ def accept_invitation(request: HttpRequest, user_id: int, token: str) -> HttpRes
 @capability_required(Capability.CONFIRM_MEMBERS)
 def confirmations(request: HttpRequest) -> HttpResponse:
     waiting = services.memberships_waiting_for(request.user)
+    admins = services.admins_waiting_for(request.user)
+    if request.method == "POST" and request.POST.get("admin"):
+        chosen = request.POST["admin"]
+        new_admin = None
+        if chosen.isascii() and chosen.isdigit():
+            new_admin = admins.filter(pk=chosen).first()
+        if new_admin is None:
+            messages.error(request, "That request has already been dealt with")
+        else:
+            services.admin_confirm(actor=Actor.from_request(request), user=new_admin)
+            messages.success(request, f"{new_admin} is now an admin")
+        return redirect("manage:confirmations")
     if request.method == "POST":
         chosen = request.POST.get("membership", "")
         membership = None
@@ -304,7 +316,9 @@ def confirmations(request: HttpRequest) -> HttpResponse:
             services.membership_confirm(actor=actor, membership=membership)
             messages.success(request, f"{membership.user} has joined {membership.team}")
         return redirect("manage:confirmations")
-    return render(request, "manage/confirmations.html", {"waiting": list(waiting)})
+    return render(
+        request, "manage/confirmations.html", {"waiting": list(waiting), "admins": list(admins)}
+    )
 
 
 # --- Teams ---------------------------------------------------------------------------------

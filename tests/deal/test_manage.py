@@ -384,6 +384,10 @@ def test_a_made_up_confirmation_is_never_a_crash(client, dave, bob, wigan):
         page = client.get(response["Location"]).content.decode()
         assert "That request has already been dealt with" in page, value
     assert not Membership.objects.get(user=joiner).is_confirmed
+    client.force_login(dave)
+    for value in ("abc", "²", "99999999999999999999999"):
+        response = client.post("/manage/confirmations/", {"admin": value})
+        assert response.status_code == 302, value
 
 
 @pytest.mark.parametrize("rows", [5, 50])
