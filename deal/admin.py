@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 
 from deal.audit import Actor, audit_record
 from deal.models import AuditAction, AuditEvent, Membership, Team, User
-from deal.services import check_staff_change
+from deal.services import check_staff_change, note_role_change
 
 
 @admin.register(Team)
@@ -146,6 +146,8 @@ class UserAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         before = User.objects.get(pk=obj.pk)
+        if obj.role != before.role:
+            note_role_change(actor=Actor.from_request(request), user=obj)
         super().save_model(request, obj, form, change)
         changes = {
             name: [str(getattr(before, name)), str(getattr(obj, name))]

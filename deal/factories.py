@@ -27,6 +27,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"staff{n}@example.org")
     role = Role.FRONTLINE
     password = factory.django.Password("correct horse battery staple")
+    # Admins made for tests and the demo are confirmed ones.
+    admin_confirmed_at = factory.LazyAttribute(
+        lambda user: timezone.now() if user.role == Role.ADMIN else None
+    )
 
     @factory.post_generation
     def teams(self, create, extracted, **kwargs):

@@ -288,8 +288,20 @@ def accept_invitation(request: HttpRequest, user_id: int, token: str) -> HttpRes
 @capability_required(Capability.CONFIRM_MEMBERS)
 def confirmations(request: HttpRequest) -> HttpResponse:
     waiting = services.memberships_waiting_for(request.user)
+    admins = services.admins_waiting_for(request.user)
+    if request.method == "POST" and request.POST.get("admin"):
+        new_admin = admins.filter(
+            pk=request.POST["admin"] if request.POST["admin"].isdigit() else 0
+        ).first()
+        if new_admin is None:
+            messages.error(request, "That request has already been dealt with")
+        else:
+            services.admin_confirm(actor=Actor.from_request(request), user=new_admin)
+            messages.success(request, f"{new_admin} is now an admin")
+        return redirect("manage:confirmations")
     if request.method == "POST":
-        membership = waiting.filter(pk=request.POST.get("membership") or 0).first()
+        pk = request.POST.get("membership", "")
+        membership = waiting.filter(pk=pk if pk.isdigit() else 0).first()
         if membership is None:
             messages.error(request, "That request has already been dealt with")
             return redirect("manage:confirmations")
@@ -301,7 +313,9 @@ def confirmations(request: HttpRequest) -> HttpResponse:
             services.membership_confirm(actor=actor, membership=membership)
             messages.success(request, f"{membership.user} has joined {membership.team}")
         return redirect("manage:confirmations")
-    return render(request, "manage/confirmations.html", {"waiting": list(waiting)})
+    return render(
+        request, "manage/confirmations.html", {"waiting": list(waiting), "admins": list(admins)}
+    )
 
 
 # --- Teams ---------------------------------------------------------------------------------

@@ -62,6 +62,9 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
         fields.setdefault("role", Role.ADMIN)
+        # Made on the server itself, by whoever runs it: no second admin to ask.
+        if fields["role"] == Role.ADMIN:
+            fields.setdefault("admin_confirmed_at", timezone.now())
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)
 
@@ -90,6 +93,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Raised to end every session of this user at once (deactivation), whatever
     # the session store: it is part of the hash each session is checked against.
     session_version = models.PositiveIntegerField(default=0, editable=False)
+    # A new admin (invited or promoted) has no admin powers until a second
+    # admin confirms, so one admin cannot make another to confirm their joins.
+    admin_requested_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    admin_confirmed_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    admin_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Only for the Django admin at /admin/ (superusers); not a role of the product.
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now, editable=False)
@@ -123,6 +135,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_admin_waiting(self) -> bool:
+        """An admin whom a second admin has not yet confirmed."""
+        return self.role == Role.ADMIN and self.admin_confirmed_at is None
 
     def clean(self) -> None:
         super().clean()

@@ -36,6 +36,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 def user_can(user, capability: Capability) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
+    if user.is_admin_waiting:
+        return False
     return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
 
 

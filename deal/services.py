@@ -46,7 +46,9 @@ INVITATION_HOURS = 72
 
 
 def other_active_admins(user: User):
-    return User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
+    return User.objects.filter(
+        role=Role.ADMIN, is_active=True, admin_confirmed_at__isnull=False
+    ).exclude(pk=user.pk)
 
 
 def check_staff_change(
@@ -107,7 +109,24 @@ def can_confirm(user: User, membership: Membership) -> bool:
     managers = team_managers(membership.team, excluding=membership.user)
     if managers.exists():
         return managers.filter(pk=user.pk).exists()
-    return user.role == Role.ADMIN and user.pk != membership.requested_by_id
+    return (
+        user.role == Role.ADMIN
+        and not user.is_admin_waiting
+        and user.pk != membership.requested_by_id
+    )
+
+
+def admins_waiting_for(user: User):
+    """New admins this admin may confirm: not themself, not one they asked for."""
+    if not user.is_active or user.role != Role.ADMIN or user.is_admin_waiting:
+        return User.objects.none()
+    return (
+        User.objects.filter(role=Role.ADMIN, is_active=True, admin_confirmed_at__isnull=True)
+        .exclude(pk=user.pk)
+        .exclude(admin_requested_by=user)
+        .select_related("admin_requested_by")
+        .order_by("date_joined", "pk")
+    )
 
 
 def memberships_waiting_for(user: User):
@@ -124,6 +143,8 @@ def memberships_waiting_for(user: User):
     if user.role == Role.MANAGER:
         return waiting.filter(team_id__in=user.team_ids())
     if user.role == Role.ADMIN:
+        if user.is_admin_waiting:
+            return waiting.none()
         managed = Membership.objects.confirmed().filter(
             user__role=Role.MANAGER, user__is_active=True
         )
@@ -203,7 +224,13 @@ def staff_invite(
         )
     candidate = User(email=email, full_name=full_name, role=role)
     check_staff_change(actor_user=actor.user, user=candidate, role=role, team_ids=team_ids)
-    user = User.objects.create_user(email, None, full_name=full_name, role=role)
+    user = User.objects.create_user(
+        email,
+        None,
+        full_name=full_name,
+        role=role,
+        admin_requested_by=actor.user if role == Role.ADMIN else None,
+    )
     _request_teams(actor=actor, user=user, team_ids=team_ids)
     _send_invitation(actor=actor, user=user, link_for=link_for)
     audit_record(
@@ -273,6 +300,30 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     return user
 
 
+def note_role_change(*, actor: Actor, user: User) -> None:
+    """A new admin waits for a second admin; anyone else is no admin at all."""
+    user.admin_requested_by = actor.user if user.role == Role.ADMIN else None
+    user.admin_confirmed_by = None
+    user.admin_confirmed_at = None
+
+
+@transaction.atomic
+def admin_confirm(*, actor: Actor, user: User) -> None:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not admins_waiting_for(actor.user).filter(pk=user.pk).exists():
+        raise ValidationError("You cannot confirm this")
+    user.admin_confirmed_by = actor.user
+    user.admin_confirmed_at = timezone.now()
+    user.save(update_fields=["admin_confirmed_by", "admin_confirmed_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CONFIRM,
+        obj=user,
+        detail=f"Confirmed {user.full_name} as an admin",
+        changes={"admin": ["waiting", "confirmed"]},
+    )
+
+
 # --- Changing role and teams; leaving ------------------------------------------------
 
 
@@ -290,7 +341,10 @@ def staff_change(*, actor: Actor, user: User, role: str, teams: Iterable[Team]) 
     changes = {}
     if role != user.role:
         user.role = role
-        user.save(update_fields=["role"])
+        note_role_change(actor=actor, user=user)
+        user.save(
+            update_fields=["role", "admin_requested_by", "admin_confirmed_by", "admin_confirmed_at"]
+        )
         changes["role"] = [before_role, user.get_role_display()]
     if team_ids != before_ids:
         changes["teams"] = [_team_names(before_ids), _team_names(team_ids)]

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from conversations.models import DUE_SOON_DAYS, AgreedAction, Conversation, ConversationStatus
 from deal.permissions import Capability, user_can
-from deal.services import memberships_waiting_for
+from deal.services import admins_waiting_for, memberships_waiting_for
 from people.models import Person
 
 # Each list on the home page shows this many, with a count of the rest.
@@ -19,7 +19,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """My work: what needs doing next."""
     user = request.user
     joiners_waiting = (
-        memberships_waiting_for(user).count() if user_can(user, Capability.CONFIRM_MEMBERS) else 0
+        memberships_waiting_for(user).count() + admins_waiting_for(user).count()
+        if user_can(user, Capability.CONFIRM_MEMBERS)
+        else 0
     )
     if not user_can(user, Capability.WORK_WITH_PEOPLE):
         return render(request, "home_admin.html", {"joiners_waiting": joiners_waiting})

@@ -202,3 +202,48 @@ def test_a_session_ends_even_if_the_account_is_switched_back_on(client, alice, d
     staff_deactivate(actor=Actor(user=dave), user=alice)
     User.objects.filter(pk=alice.pk).update(is_active=True)
     assert client.get("/").status_code == 302
+
+
+# --- A new admin needs a second admin ---------------------------------------------------
+
+
+def test_a_new_admin_has_no_admin_powers_until_a_second_admin_confirms(django_app, dave):
+    """Otherwise one admin could make themself a second admin account and
+    confirm their own joins to a team with no manager."""
+    from deal.services import staff_invite
+
+    erin = UserFactory(full_name="Erin Admin", role=Role.ADMIN)
+    ada = staff_invite(
+        actor=Actor(user=dave),
+        email="ada@example.org",
+        full_name="Ada Alias",
+        role=Role.ADMIN,
+        teams=[],
+        link_for=lambda user, token: f"/accounts/join/{user.pk}/{token}/",
+    )
+    django_app.get("/manage/", user=ada, status=403)
+    django_app.get("/manage/confirmations/", user=ada, status=403)
+    page = django_app.get("/manage/confirmations/", user=dave)
+    assert "Ada Alias" not in page.text
+    page = django_app.get("/", user=erin)
+    assert "1 person is waiting for you to confirm" in page.text
+    page = django_app.get("/manage/confirmations/", user=erin)
+    form = next(f for f in page.forms.values() if "confirm_admin" in f.fields)
+    form.submit("confirm_admin").follow()
+    ada.refresh_from_db()
+    assert ada.admin_confirmed_by == erin
+    assert django_app.get("/manage/", user=ada).status_code == 200
+
+
+def test_promoting_someone_to_admin_waits_for_a_second_admin(django_app, dave, alice):
+    staff_change(actor=Actor(user=dave), user=alice, role=Role.ADMIN, teams=[])
+    django_app.get("/manage/", user=alice, status=403)
+    page = django_app.get(f"/manage/staff/{alice.pk}/", user=dave)
+    assert "for a second admin to confirm" in page.text
+
+
+def test_an_admin_waiting_for_confirmation_does_not_count_as_another_admin(dave):
+    UserFactory(full_name="Ada Waiting", role=Role.ADMIN, admin_confirmed_at=None)
+    other = UserFactory(full_name="Sue Super")
+    with pytest.raises(ValidationError, match="only active admin"):
+        staff_deactivate(actor=Actor(user=other), user=dave)

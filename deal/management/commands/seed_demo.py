@@ -86,6 +86,7 @@ class Command(BaseCommand):
                 user.full_name, user.role, user.is_active = name, role, True
                 if role == Role.ADMIN:
                     user.is_staff = user.is_superuser = True
+                    user.admin_confirmed_at = user.admin_confirmed_at or timezone.now()
                 user.set_password(password)
                 user.save()
                 user.memberships.exclude(team__in=[teams[i] for i in team_indexes]).delete()
