@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test install install-run lint format check-deploy clean
+.PHONY: run test install install-run install-load lint format check-deploy clean bench loadtest faulttest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,30 @@ format: install
 check-deploy: install
 	SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=deal.example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# --- Performance: a large council in PostgreSQL (see README, "Performance") ----
+# The benchmark's own database: never the one CI or a developer uses.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/deal_bench
+BENCH_SCALE ?= 1
+
+$(VENV)/.installed-load: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[load]'
+	touch $@
+
+install-load: install-run $(VENV)/.installed-load
+
+# Generate the data (skipped when BENCH_REUSE=1 and it is there), then time every page.
+bench: install-run
+	@if [ "$(BENCH_REUSE)" != "1" ]; then \
+		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python tests/load/generate.py --scale $(BENCH_SCALE); \
+	fi
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python tests/load/bench.py
+
+loadtest: install-load
+	DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_SCALE=$(BENCH_SCALE) $(BIN)/python tests/load/loadtest.py
+
+faulttest: install-load
+	$(BIN)/python tests/load/faulttest.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

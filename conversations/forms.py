@@ -443,7 +443,8 @@ class ActionForm(forms.Form):
         elif cleaned.get("due") is None and "due" not in self.errors and self.completing:
             self.add_error("due", "Enter the date it is due by, or choose a quick date")
         owner_type = cleaned.get("owner_type")
-        if owner_type:
+        # A name refused already (too long) was entered: not "enter the name".
+        if owner_type and not ({"owner_user", "owner_name"} & self.errors.keys()):
             for name, message in check_action_owner(
                 owner_type=owner_type,
                 owner_user=cleaned.get("owner_user"),

@@ -118,6 +118,13 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Argon2id first (see deal/hashers.py for why and at what cost); PBKDF2 after
+# it so passwords stored before still work, and are upgraded at sign-in.
+PASSWORD_HASHERS = [
+    "deal.hashers.StaffArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -164,6 +171,34 @@ AXES_VERBOSE = False
 # How many reverse proxies (load balancers) stand in front of the app and append
 # to X-Forwarded-For. 0 means trust only the socket address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# --- Shared cache and sessions ---------------------------------------------------
+# With REDIS_URL set (redis://127.0.0.1:6379/0), the cache is Redis, shared by
+# every app server, and sessions are read from it and written through to the
+# database (cached_db), so a Redis restart signs nobody out. Without it,
+# sessions live in the database and the cache is each process's own memory.
+# Sign-in throttling (django-axes) is kept in the database either way: shared
+# by every app server and surviving restarts.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "deal",
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+                # A Redis outage slows pages to the database's pace rather
+                # than breaking them: cached_db sessions fall back to it.
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # Sessions live in the database so several app servers can share them. An idle
 # session ends after SESSION_IDLE_MINUTES; every session ends when the browser

@@ -60,3 +60,6 @@ urlpatterns = [
     path("manage/", include("deal.manage_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The database being away is a 503, not a 500 (see deal.views.server_error).
+handler500 = "deal.views.server_error"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -407,8 +407,13 @@ def load_profile(person: Person, *, timeline_page: int | str | None = None) -> P
     from conversations.timeline import person_timeline
     from conversations.wellbeing import person_wellbeing
 
-    versions = list(person.what_matters.select_related("recorded_by")[:1])
-    earlier = person.what_matters.count() - 1 if versions else 0
+    # The newest version, with how many there are, in one round trip.
+    versions = list(
+        person.what_matters.select_related("recorded_by").annotate(
+            versions=Window(expression=Count("id"))
+        )[:1]
+    )
+    earlier = versions[0].versions - 1 if versions else 0
     entries: dict[str, list[ProfileEntry]] = {kind: [] for kind in EntryKind}
     archived: dict[str, list[ProfileEntry]] = {kind: [] for kind in EntryKind}
     for entry in person.entries.select_related("recorded_by"):

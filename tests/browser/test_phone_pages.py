@@ -171,6 +171,33 @@ def test_long_unbroken_text_wraps_on_every_page_of_the_journey(
 
 
 @pytest.mark.browser_context_args(**PHONE)
+def test_an_action_with_a_long_what_and_a_long_owner_name_fits_every_list_on_a_phone(
+    alice_page: Page, live_server, alice, wigan, axe_check
+):
+    page = alice_page
+    person = PersonFactory(team=wigan, created_by=alice, named_worker=alice)
+    conversation = ConversationFactory(person=person, recorded_by=alice)
+    action = AgreedActionFactory(
+        conversation=conversation,
+        what=LONG_WORD,
+        owner_type="partner",
+        owner_user=None,
+        owner_name="P" * 200,
+        responsible=alice,
+    )
+    for url in [
+        conversation.get_absolute_url(),
+        person.get_absolute_url(),
+        "/",
+        "/actions/",
+        action.get_absolute_url(),
+    ]:
+        page.goto(f"{live_server.url}{url}")
+        expect(page.locator("h1")).to_be_visible()
+        check_page(page, axe_check)
+
+
+@pytest.mark.browser_context_args(**PHONE)
 def test_profile_on_a_phone_names_them_once_and_keeps_words_whole(
     alice_page: Page, live_server, alice, wigan, axe_check
 ):

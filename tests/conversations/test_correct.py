@@ -219,6 +219,15 @@ def test_the_summary_gives_the_teams_name_and_phone_number(app, alice, wigan, pe
     assert "Wigan Central team" in page.text
 
 
+def test_the_summary_does_not_say_team_twice(app, alice, wigan, person):
+    wigan.name = "Wigan Central Community Team"
+    wigan.save()
+    conversation = ConversationFactory(person=person, recorded_by=alice)
+    page = app.get(f"/conversations/{conversation.pk}/summary/")
+    assert "from the Wigan Central Community Team." in page.text
+    assert "Team team" not in page.text
+
+
 def test_summary_wording_is_plain_english():
     """The template's own words score 70 or more for reading ease."""
     source = get_template("conversations/summary.html").template.source

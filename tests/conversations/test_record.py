@@ -628,3 +628,15 @@ def test_the_already_saved_and_discard_pages_query_counts_are_flat(
     with django_assert_max_num_queries(12):
         page = alice_client.get(f"/conversations/{draft.pk}/discard/")
     assert page.content.decode().count('class="app-their-words"') == rows
+
+
+def test_a_name_too_long_for_who_will_do_it_is_called_too_long_not_missing(app, person):
+    page = open_record_page(app, person)
+    form = fill_conversation(page.forms[FORM])
+    fill_action(form, 0, what="Ask about the lunch club", who="partner", name="P" * 201, due=week())
+    response = form.submit("complete")
+    assert response.status_code == 200
+    assert "must be 200 characters or fewer" in response.text
+    # The name was entered: asking for it again would send the worker in circles.
+    assert "enter the name of the partner organisation" not in response.text.lower()
+    assert not Conversation.objects.exists()
