@@ -781,6 +781,31 @@ def test_back_then_save_again_makes_one_conversation(
 
 
 @pytest.mark.browser_context_args(**PHONE)
+def test_back_to_a_saved_draft_then_save_again_adds_its_new_action_once(
+    alice_page: Page, live_server, alice, jean
+):
+    """Going Back to a page the browser once filled in must not put the new
+    action typed there into the spare line again, next to its saved copy."""
+    page = alice_page
+    draft = ConversationFactory(
+        person=jean, recorded_by=alice, status=ConversationStatus.DRAFT, completed_at=None
+    )
+    AgreedActionFactory(conversation=draft, what="Apply for the warm home discount")
+    page.goto(f"{live_server.url}/conversations/{draft.pk}/edit/")
+    action_fieldset(page, 1).get_by_label("What will happen").fill("Ask about the lunch club")
+    page.get_by_role("button", name="Save as a draft").click()
+    expect(success_banner(page)).to_contain_text("Your draft has been saved")
+
+    page.go_back()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("group", name="Agreed action 2")).to_be_visible()
+    expect(action_fieldset(page, 1).get_by_label("What will happen")).to_have_value("")
+    page.get_by_role("button", name="Save as a draft").click()
+    expect(success_banner(page)).to_be_visible()
+    assert draft.actions.filter(what="Ask about the lunch club").count() == 1
+
+
+@pytest.mark.browser_context_args(**PHONE)
 def test_a_draft_with_an_unfinished_action_saves_stays_out_of_lists_and_is_discarded(
     alice_page: Page, live_server, record_url, jean, axe_check
 ):

@@ -668,3 +668,11 @@ def test_a_back_address_to_another_site_is_never_offered(app, make_action, hosti
     assert (back["href"], back.text) == ("/actions/", "Back to actions")
     page = app.get(f"/actions/{action.pk}/", headers={"Referer": hostile})
     assert page.html.select_one("a.govuk-back-link")["href"] == "/actions/"
+
+
+def test_a_draft_action_is_not_said_to_be_agreed_yet(app, alice, person):
+    draft = ConversationFactory(person=person, recorded_by=alice, status="draft", completed_at=None)
+    action = AgreedActionFactory(conversation=draft, status=ActionStatus.DRAFT)
+    page = app.get(action.get_absolute_url())
+    assert "It was agreed on" not in page.text
+    assert "Nothing yet. It will be agreed when the conversation is complete." in page.text
