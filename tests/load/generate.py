@@ -316,6 +316,9 @@ def generate(scale: float, seed: int) -> dict:
         is_staff=True,
         is_superuser=True,
         password=password,
+        # Confirmed by a second admin, as the service requires before an
+        # admin's pages open.
+        admin_confirmed_at=now,
     )
     theme_ids = list(Theme.objects.values_list("id", flat=True))
     lap("teams and staff")
