@@ -59,11 +59,10 @@ class TimelineEvent:
 
 @dataclass(frozen=True)
 class Timeline:
-    """A page of events (`page.object_list` holds TimelineEvents) and the page
-    numbers to offer, with None where some are left out ("1 … 4 5 6 … 9")."""
+    """A page of events (`page.object_list` holds TimelineEvents); the shared
+    pagination include draws its links from the page."""
 
     page: Page
-    page_numbers: list[int | None]
 
     @property
     def events(self) -> list[TimelineEvent]:
@@ -136,11 +135,7 @@ def person_timeline(person: Person, page_number: int | str | None = None) -> Tim
     # The count came with the page, so the paginator does not ask again.
     paginator.__dict__["count"] = total
     page = Page(_read_events(person, rows), number, paginator)
-    page_numbers = [
-        None if n == Paginator.ELLIPSIS else n
-        for n in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    ]
-    return Timeline(page=page, page_numbers=page_numbers)
+    return Timeline(page=page)
 
 
 def _page_and_total(events: QuerySet, number: int) -> tuple[list[tuple], int]:

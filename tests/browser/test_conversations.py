@@ -27,6 +27,7 @@ from conversations.models import (
     Place,
 )
 from people.models import EntryKind, ProfileEntry, WhatMatters
+from tests.browser.phone import assert_no_sideways_scrolling
 from tests.conftest import PASSWORD
 from tests.factories import (
     AgreedActionFactory,
@@ -110,13 +111,6 @@ def record_page_url(live_server, person) -> re.Pattern:
         rf"^{re.escape(live_server.url)}/people/{person.pk}/conversations/new/[0-9a-f-]{{36}}/"
         r"(#id_actions-\d+-what)?$"
     )
-
-
-def assert_no_sideways_scrolling(page: Page) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px on a phone"
 
 
 def kept_in_browser(page: Page, text: str) -> None:

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from people.models import ConsentToShare, LawfulBasis, Person
+from tests.browser.phone import assert_no_sideways_scrolling
 from tests.conftest import PASSWORD
 from tests.factories import PersonFactory, WhatMattersFactory
 
@@ -20,13 +21,6 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 def error_summary(page: Page):
     return page.locator(".govuk-error-summary")
-
-
-def assert_no_sideways_scrolling(page: Page) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px on a phone"
 
 
 def test_sign_in_with_a_wrong_password_then_the_right_one(

@@ -14,6 +14,7 @@ from deal.audit import Actor
 from deal.factories import join_team
 from deal.models import Role, User
 from deal.services import staff_change
+from tests.browser.phone import assert_no_sideways_scrolling
 from tests.conftest import PASSWORD
 from tests.factories import TeamFactory, ThemeFactory, UserFactory
 
@@ -21,13 +22,6 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 NEW_PASSWORD = "tall green lamp posts at dusk"
-
-
-def assert_no_sideways_scrolling(page: Page) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px on a phone"
 
 
 def phone_page(browser: Browser) -> Page:

@@ -10,6 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from tests.browser.phone import assert_no_sideways_scrolling
 from tests.conftest import PASSWORD
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -18,13 +19,6 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 def app_code(device: TOTPDevice) -> str:
     value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
     return f"{value:0{device.digits}d}"
-
-
-def assert_no_sideways_scrolling(page: Page) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px on a phone"
 
 
 def sign_in_with_password(page: Page, live_server, email: str) -> None:
