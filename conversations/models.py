@@ -164,6 +164,12 @@ class Conversation(models.Model):
     def is_draft(self) -> bool:
         return self.status == ConversationStatus.DRAFT
 
+    def may_be_discarded_by(self, user) -> bool:
+        """A draft is thrown away by whoever started it, or by a manager of
+        the team (tidying up after a leaver); a colleague's work in progress
+        is not someone else's to lose."""
+        return self.is_draft and (self.recorded_by_id == user.pk or user.is_manager)
+
     @property
     def is_discarded(self) -> bool:
         return self.status == ConversationStatus.DISCARDED

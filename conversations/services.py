@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -212,6 +212,8 @@ def conversation_discard(
     and its history keep that it was there and who discarded it."""
     if not conversation.is_draft:
         raise ValidationError("Only a draft can be discarded")
+    if not conversation.may_be_discarded_by(actor.user):
+        raise PermissionDenied("Only who started a draft, or a manager, discards it")
     with transaction.atomic():
         _take_version(Conversation, conversation, expected_version)
         conversation._change_reason = uuid.uuid4().hex

@@ -295,6 +295,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "conversation": conversation,
             "person": conversation.person,
+            "may_discard": conversation.may_be_discarded_by(request.user),
             "entries": list(conversation.profile_entries.order_by("kind", "id")),
             "actions": list(conversation.actions.with_joins().order_by("due", "id")),
             "themes": list(conversation.themes.all()),
@@ -311,6 +312,13 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for(request, pk, record_view=request.method == "GET")
     if not conversation.is_draft:
         messages.info(request, "Only a draft can be discarded. This conversation is complete.")
+        return redirect(conversation)
+    if not conversation.may_be_discarded_by(request.user):
+        messages.info(
+            request,
+            f"Only {conversation.recorded_by}, who started this draft, or a manager of the team "
+            "can discard it.",
+        )
         return redirect(conversation)
     if request.method == "POST":
         try:

@@ -4,8 +4,11 @@ through the page as rendered (django-webtest)."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
+from conversations import services
 from conversations.models import ActionStatus, AgreedAction, Conversation, ConversationStatus
+from deal.audit import Actor
 from deal.models import AuditEvent
 from people.models import PersonInLife, ProfileEntry, WhatMatters
 from tests.conversations.pages import (
@@ -640,3 +643,36 @@ def test_a_name_too_long_for_who_will_do_it_is_called_too_long_not_missing(app, 
     # The name was entered: asking for it again would send the worker in circles.
     assert "enter the name of the partner organisation" not in response.text.lower()
     assert not Conversation.objects.exists()
+
+
+def test_only_who_started_a_draft_or_a_manager_may_discard_it(
+    app, app_for, alice, bob, wigan, person
+):
+    page = open_record_page(app, person)
+    form = fill_conversation(page.forms[FORM], what_matters="Alice's work in progress")
+    form.submit("draft", index=1)
+    draft = Conversation.objects.get()
+
+    colleague = UserFactory(role="frontline", teams=[wigan])
+    theirs = app_for(colleague)
+    assert "Discard this draft" not in theirs.get(draft.get_absolute_url()).text
+    refused = theirs.get(f"/conversations/{draft.pk}/discard/").follow()
+    assert "Only Alice Worker, who started this draft, or a manager" in refused.text
+    draft.refresh_from_db()
+    assert draft.status == ConversationStatus.DRAFT
+
+    managers = app_for(bob)
+    confirm = managers.get(draft.get_absolute_url()).click(description="Discard this draft")
+    confirm.forms[1].submit().follow()
+    draft.refresh_from_db()
+    assert draft.status == ConversationStatus.DISCARDED
+
+
+def test_the_service_refuses_to_discard_a_colleagues_draft(alice, wigan, conversation):
+    Conversation.objects.filter(pk=conversation.pk).update(status=ConversationStatus.DRAFT)
+    conversation.refresh_from_db()
+    colleague = UserFactory(role="frontline", teams=[wigan])
+    with pytest.raises(PermissionDenied):
+        services.conversation_discard(actor=Actor(user=colleague), conversation=conversation)
+    conversation.refresh_from_db()
+    assert conversation.status == ConversationStatus.DRAFT
