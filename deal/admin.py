@@ -21,11 +21,9 @@ from deal.models import AuditAction, AuditEvent, Membership, Team, User
 from deal.services import check_staff_change, note_role_change
 
 
-@admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
-    # Teams are looked after at /manage/teams/, where changes are audited.
-    search_fields = ["name"]
-    list_display = ["name", "contact_phone", "contact_email", "created_at"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown in the Django admin but changed only through the service's own
+    pages (teams at /manage/) or never (the audit log)."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -35,6 +33,13 @@ class TeamAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Team)
+class TeamAdmin(ReadOnlyAdmin):
+    # Teams are looked after at /manage/teams/, where changes are audited.
+    search_fields = ["name"]
+    list_display = ["name", "contact_phone", "contact_email", "created_at"]
 
 
 class MembershipFormSet(forms.BaseInlineFormSet):
@@ -188,7 +193,7 @@ class UserAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     # `detail` can hold a resident's name (what was searched for, whose record),
     # and so can a path's query: neither is shown here.
     list_display = ["at", "user", "action", "object_type", "object_id", "page", "ip_address"]
@@ -202,12 +207,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description="page")
     def page(self, event: AuditEvent) -> str:
         return urlsplit(event.path).path
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
