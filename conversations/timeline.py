@@ -121,7 +121,9 @@ def person_timeline(person: Person, page_number: int | str | None = None) -> Tim
     number is missing or not a number, the last when it is past the end."""
     events = _events_of(person)
     try:
-        number = int(page_number)
+        # Past any real timeline: a number too big for the database's OFFSET
+        # is simply past the end.
+        number = min(int(page_number), 10**9)
     except (TypeError, ValueError):
         number = 1
     rows, total = _page_and_total(events, number) if number >= 1 else ([], 0)

@@ -10,6 +10,7 @@ from deal.forms import (
     LONG_TEXT,
     GovukDateField,
     GovukFormMixin,
+    SubmissionKeyField,
     UKPhoneNumberField,
     is_uk_phone_number,
 )
@@ -225,6 +226,7 @@ class AddPersonForm(PersonForm):
         label="None of these is the person I am adding",
         required=False,
     )
+    submission_key = SubmissionKeyField()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -232,6 +234,7 @@ class AddPersonForm(PersonForm):
         self.helper.layout.fields.insert(
             0, HTML('{% include "people/includes/likely_duplicates.html" %}')
         )
+        self.helper.layout.fields.append("submission_key")
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -293,6 +296,7 @@ class ProfileEntryForm(GovukFormMixin, forms.Form):
     """Strengths, interests or needs: several at once, one on each line."""
 
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    submission_key = SubmissionKeyField()
 
     def __init__(self, *args, kind: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -304,7 +308,8 @@ class ProfileEntryForm(GovukFormMixin, forms.Form):
         )
         field.error_messages["required"] = f"Enter {article}"
         self.helper.layout = Layout(
-            Field.textarea("text", rows=5, label_size=Size.LARGE, label_tag="h1")
+            Field.textarea("text", rows=5, label_size=Size.LARGE, label_tag="h1"),
+            "submission_key",
         )
 
     def clean_text(self) -> list[str]:
@@ -322,6 +327,10 @@ class ProfileEntryForm(GovukFormMixin, forms.Form):
 
 
 class PersonInLifeForm(GovukFormMixin, forms.ModelForm):
+    # Only when adding someone: a change of what we know of them is not
+    # made twice by sending it twice.
+    submission_key = SubmissionKeyField()
+
     class Meta:
         model = PersonInLife
         fields = ["name", "relationship", "how_they_help", "contact"]
@@ -339,7 +348,10 @@ class PersonInLifeForm(GovukFormMixin, forms.ModelForm):
             Field.text("relationship", field_width=Fluid.ONE_HALF),
             Field.textarea("how_they_help", rows=3),
             Field.text("contact", field_width=Fluid.ONE_HALF),
+            *([] if self.instance.pk else ["submission_key"]),
         )
+        if self.instance.pk:
+            del self.fields["submission_key"]
 
     def clean_contact(self) -> str:
         contact = " ".join(self.cleaned_data["contact"].split())

@@ -436,3 +436,23 @@ def load_profile(person: Person, *, timeline_page: int | str | None = None) -> P
         wellbeing=person_wellbeing(person),
         timeline=person_timeline(person, timeline_page),
     )
+
+
+class Submission(models.Model):
+    """A form that adds something, sent once. Sent again (Back then resend, a
+    double click, the same page sent eight times at once) it finds what the
+    first sending added, instead of adding it again.
+
+    The key is the form's own key mixed with who sent it and what it adds to
+    (see people.services.submission_key), so a key copied from another form,
+    another person's record or another member of staff's page is simply a new
+    key: it never leads to their record, and what was typed is saved."""
+
+    key = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Where what it added is shown: where a second sending is sent.
+    saved_to = models.CharField(max_length=200)
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return str(self.key)

@@ -3,16 +3,25 @@ the audit log."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from deal.audit import Actor, audit_record
 from deal.models import AuditAction
 from deal.permissions import get_for_team
-from people.models import EntryKind, Person, PersonInLife, ProfileEntry, WhatMatters
+from people.models import (
+    EntryKind,
+    Person,
+    PersonInLife,
+    ProfileEntry,
+    Submission,
+    WhatMatters,
+)
 
 
 def get_person_for(request: HttpRequest, pk: int, *, record_view: bool = True) -> Person:
@@ -25,6 +34,36 @@ def get_person_for(request: HttpRequest, pk: int, *, record_view: bool = True) -
         team_id_of=lambda person: person.team_id,
         record_view=record_view,
     )
+
+
+def submission_key(form_key: uuid.UUID | None, *, user, scope: str) -> uuid.UUID:
+    """The key a form's sending is kept under: the form's key, the member of
+    staff and what it adds to ("person 12 strengths"). A form with no key (an
+    altered page) gets a new one, so it is saved, once."""
+    return uuid.uuid5(form_key or uuid.uuid4(), f"{user.pk}:{scope}")
+
+
+def already_submitted(key: uuid.UUID) -> Submission | None:
+    return Submission.objects.filter(key=key).first()
+
+
+def submit_once(*, actor: Actor, key: uuid.UUID, save: Callable[[], str]) -> tuple[str, bool]:
+    """Run `save` (which returns the address of what it added) once for this
+    key, in one transaction with the key. Returns that address and whether this
+    call saved; a sending that raced another with the same key finds the other
+    one's address, and nothing of its own is kept."""
+    try:
+        with transaction.atomic():
+            saved_to = save()
+            Submission.objects.create(key=key, user=actor.user, saved_to=saved_to)
+    except IntegrityError:
+        # The same form, sent at the same moment, was saved first (the key's
+        # unique constraint held this one back until that one committed).
+        first = already_submitted(key)
+        if first is None:
+            raise
+        return first.saved_to, False
+    return saved_to, True
 
 
 @transaction.atomic
@@ -53,10 +92,11 @@ def person_update(
     """Change a person's details; returns the names of the fields that changed.
 
     `last_saved` is the time of the save the user was shown; if the record has
-    been saved since, nothing is changed and PersonChangedError says by whom.
+    been saved since, or the form did not say (an altered page), nothing is
+    changed and PersonChangedError says by whom.
     """
     current = Person.objects.select_for_update().get(pk=person.pk)
-    if last_saved and current.updated_at.isoformat() != last_saved:
+    if current.updated_at.isoformat() != last_saved:
         raise PersonChangedError(current)
     changed = [name for name, value in fields.items() if getattr(person, name) != value]
     if not changed:
