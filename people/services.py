@@ -22,6 +22,7 @@ from people.models import (
     Submission,
     WhatMatters,
 )
+from people.signals import person_moved_team
 
 
 def get_person_for(request: HttpRequest, pk: int, *, record_view: bool = True) -> Person:
@@ -106,16 +107,17 @@ def person_update(
     person.full_clean(exclude=["created_by"])
     person.save(update_fields=[*changed, "updated_at"])
     if "team" in changed:
-        # Actions carry their person's team (so the action lists filter on one
-        # table): they move with the person, to the team that now holds them.
-        from conversations.models import AgreedAction  # conversations imports people
-
-        moved = AgreedAction.objects.filter(person=person).update(team=person.team)
+        moved = [
+            words
+            for _receiver, words in person_moved_team.send(Person, person=person, actor=actor)
+            if words
+        ]
         audit_record(
             actor=actor,
             action=AuditAction.CHANGE,
             obj=person,
-            detail=f"Moved to team {person.team_id} with {moved} agreed actions",
+            detail=f"Moved to team {person.team_id}"
+            + (f" with {', '.join(moved)}" if moved else ""),
         )
     audit_record(
         actor=actor, action=AuditAction.CHANGE, obj=person, detail="Changed " + ", ".join(changed)
