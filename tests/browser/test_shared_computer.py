@@ -22,9 +22,7 @@ def jean(alice, wigan):
 
 
 def copies(page: Page) -> list[str]:
-    return page.evaluate(
-        "Object.keys(localStorage).filter((key) => key.startsWith('deal:kept:'))"
-    )
+    return page.evaluate("Object.keys(localStorage).filter((key) => key.startsWith('deal:kept:'))")
 
 
 def test_a_colleague_signing_in_after_a_session_ended_never_gets_what_was_typed(

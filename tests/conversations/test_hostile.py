@@ -232,8 +232,6 @@ def test_a_colleagues_key_for_the_same_person_is_not_theirs(app_for, alice, bob,
 # Page numbers too big for the database -----------------------------------------------
 
 
-def test_a_timeline_page_number_too_big_for_the_database_shows_the_last_page(
-    alice_client, person
-):
+def test_a_timeline_page_number_too_big_for_the_database_shows_the_last_page(alice_client, person):
     page = alice_client.get(f"/people/{person.pk}/?timeline_page={'9' * 30}")
     assert page.status_code == 200

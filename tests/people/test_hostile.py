@@ -231,9 +231,7 @@ def test_eight_sendings_at_once_add_one(
 # A stale save with the version left out ----------------------------------------
 
 
-def test_a_change_with_last_saved_left_out_is_a_conflict_not_a_save(
-    app_for, alice, bob, person
-):
+def test_a_change_with_last_saved_left_out_is_a_conflict_not_a_save(app_for, alice, bob, person):
     """Altered page: the hidden field that says which save the form was drawn
     from is taken out, after someone else has saved."""
     alices = app_for(alice).get(f"/people/{person.pk}/edit/").forms["person-form"]
