@@ -17,6 +17,7 @@ from deal.forms import (
 from deal.models import Team, User
 from people.models import EntryKind, Person, PersonInLife, ProfileEntry, WhatMatters
 from people.search import normalise_nhs_number, normalise_postcode
+from people.services import known_to_other_teams
 
 # A number that passes the NHS number check (modulus 11), so the example
 # given is one the form itself accepts.
@@ -226,11 +227,14 @@ class AddPersonForm(PersonForm):
         label="None of these is the person I am adding",
         required=False,
     )
+    add_anyway = forms.BooleanField(label="Add a new record anyway", required=False)
     submission_key = SubmissionKeyField()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.likely_duplicates: list[Person] = []
+        # Other teams that may hold the person: their names, nothing more.
+        self.known_elsewhere: list[Team] = []
         self.helper.layout.fields.insert(
             0, HTML('{% include "people/includes/likely_duplicates.html" %}')
         )
@@ -259,6 +263,74 @@ class AddPersonForm(PersonForm):
                 "This person may already be recorded: open their record, or confirm "
                 "that none of these is them",
             )
+        self.known_elsewhere = known_to_other_teams(user=self.user, **self.identity())
+        if self.known_elsewhere or cleaned.get("add_anyway"):
+            # After the warnings (and the box answering the first of them).
+            shown = 2 if self.likely_duplicates or cleaned.get("not_a_duplicate") else 1
+            self.helper.layout.fields.insert(shown, Field.checkbox("add_anyway", small=True))
+        if self.known_elsewhere and not cleaned.get("add_anyway"):
+            self.add_error("add_anyway", known_elsewhere_message(self.known_elsewhere))
+        return cleaned
+
+    def identity(self) -> dict:
+        """What finds the same person in any team: the likely-duplicate fields."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            "nhs_number": cleaned.get("nhs_number", ""),
+            "given_name": cleaned.get("given_name", ""),
+            "family_name": cleaned.get("family_name", ""),
+            "date_of_birth": cleaned.get("date_of_birth"),
+        }
+
+
+def known_elsewhere_message(teams: list[Team]) -> str:
+    names = " and ".join(", ".join(t.name for t in teams).rsplit(", ", 1))
+    if len(teams) == 1:
+        return (
+            f"This person may already be known to another team ({names}). Ask them to "
+            "transfer the record to you, or add a new one."
+        )
+    return (
+        f"This person may already be known to other teams ({names}). Ask one of them to "
+        "transfer the record to you, or add a new one."
+    )
+
+
+class TransferDecisionForm(GovukFormMixin, forms.Form):
+    """The holding team's manager accepts or declines a transfer request."""
+
+    ACCEPT, DECLINE = "accept", "decline"
+
+    decision = forms.ChoiceField(
+        label="Transfer the record?",
+        widget=forms.RadioSelect,
+        choices=[(ACCEPT, "Yes, transfer the record"), (DECLINE, "No, keep it in our team")],
+        error_messages={"required": "Select whether to transfer the record"},
+    )
+    reason = forms.CharField(
+        label="Why not",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when you decline. The team that asked will see it.",
+    )
+
+    def __init__(self, *args, to_team: Team | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if to_team is not None:
+            self.fields["decision"].choices = [
+                (self.ACCEPT, f"Yes, transfer the record to {to_team}"),
+                (self.DECLINE, "No, keep it in our team"),
+            ]
+        self.helper.layout = Layout(
+            Field.radios("decision", legend_size=Size.MEDIUM),
+            Field.textarea("reason", rows=3),
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.DECLINE and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Enter why the record stays with your team")
         return cleaned
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from deal.audit import Actor, audit_record
-from deal.models import AuditAction
+from deal.models import AuditAction, Team
 from deal.permissions import Capability, capability_required
 from deal.sections import sections_for
 from people import services
@@ -64,11 +64,13 @@ def add(request: HttpRequest) -> HttpResponse:
             # duplicate check would now find the person just added.
             messages.info(request, "This person has already been added")
             return redirect(first.saved_to)
+        if "ask_transfer" in request.POST:
+            return _ask_transfer(request, form)
         if form.is_valid():
             fields = {
                 k: v
                 for k, v in form.cleaned_data.items()
-                if k not in ("not_a_duplicate", "last_saved", "submission_key")
+                if k not in ("not_a_duplicate", "add_anyway", "last_saved", "submission_key")
             }
             actor = Actor.from_request(request)
             try:
@@ -92,6 +94,29 @@ def add(request: HttpRequest) -> HttpResponse:
                     messages.info(request, "This person has already been added")
                 return redirect(saved_to)
     return render(request, "people/person_form.html", {"form": form, "adding": True})
+
+
+def _ask_transfer(request: HttpRequest, form: AddPersonForm) -> HttpResponse:
+    """ "Ask them to transfer the record to you": the team that may hold the
+    person is asked; what matched is worked out again here from what was
+    typed, so the page never carries anything of their record."""
+    form.is_valid()
+    team = next(
+        (t for t in form.known_elsewhere if str(t.pk) == request.POST.get("ask_transfer")), None
+    )
+    if team is None:
+        # Nothing matches any more (the typing changed): the page again.
+        return render(request, "people/person_form.html", {"form": form, "adding": True})
+    to_team = form.cleaned_data.get("team") or Team.objects.get(pk=request.user.team_ids()[0])
+    services.transfer_ask(
+        actor=Actor.from_request(request), from_team=team, to_team=to_team, match=form.identity()
+    )
+    messages.success(
+        request,
+        f"{team.name} has been asked to transfer the record to {to_team.name}. Their manager "
+        "will accept or decline; you will find the person here once it is transferred.",
+    )
+    return redirect("people:transfers")
 
 
 def _sent_key(request: HttpRequest, form, *, scope: str):
