@@ -232,6 +232,14 @@ def test_a_colleagues_key_for_the_same_person_is_not_theirs(app_for, alice, bob,
 # Page numbers too big for the database -----------------------------------------------
 
 
-def test_a_timeline_page_number_too_big_for_the_database_shows_the_last_page(alice_client, person):
-    page = alice_client.get(f"/people/{person.pk}/?timeline_page={'9' * 30}")
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"timeline_page={'9' * 30}",
+        f"timeline_before=2026{'9' * 17}_1_{'9' * 30}",
+        "timeline_after=x",
+    ],
+)
+def test_a_timeline_page_too_big_for_the_database_shows_a_page(alice_client, person, query):
+    page = alice_client.get(f"/people/{person.pk}/?{query}")
     assert page.status_code == 200
