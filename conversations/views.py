@@ -114,6 +114,17 @@ def _conversation_page(
 
     new_label = "New action" if saved_actions else "Action"
 
+    if (
+        request.method == "POST"
+        and conversation is not None
+        and conversation.last_submission_key is not None
+        and request.POST.get("submission_key") == str(conversation.last_submission_key)
+    ):
+        # The same correction sent again (Back then resend, a double click):
+        # before its lines are read, as the page it came from may hold fewer
+        # saved actions than the conversation has now.
+        messages.info(request, _already_saved_message(conversation))
+        return redirect(conversation)
     if request.method == "POST":
         data = request.POST
         # The hidden first button, which Enter in a one-line box presses, of a
