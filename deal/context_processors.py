@@ -12,6 +12,8 @@ def _section(request: HttpRequest) -> str:
         return ""
     if match.view_name == "home":
         return "home"
+    if match.namespace == "team":
+        return "team"
     if match.view_name in ("conversations:actions", "conversations:action"):
         return "actions"
     if match.namespace in ("people", "conversations"):
@@ -35,6 +37,8 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {"service_navigation": []}
     items = []
+    if user_can(user, Capability.MANAGE_TEAM):
+        items.append(("Your team", reverse("team:overview"), "team"))
     if user_can(user, Capability.WORK_WITH_PEOPLE):
         items += [
             ("My work", reverse("home"), "home"),
