@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from conversations.action_forms import RECENTLY_CLOSED_DAYS, Due
@@ -19,6 +19,8 @@ from conversations.models import (
     AgreedAction,
     Conversation,
     ConversationStatus,
+    DecisionStatus,
+    RiskDecision,
 )
 from deal.team_figures import Counts, FigureGroup
 
@@ -102,4 +104,51 @@ DRAFTS = FigureGroup(
     counts=draft_counts,
     link=draft_link,
     order=20,
+)
+
+
+def decision_counts(team_ids: Sequence[int], today: dt.date | None = None) -> Counts:
+    """Positive-risk decisions waiting for a manager's backing, and backed ones
+    whose review date has passed with no outcome recorded, by who proposed them."""
+    today = today or timezone.localdate()
+    waiting = Q(status=DecisionStatus.WAITING)
+    overdue = Q(status=DecisionStatus.BACKED, review_date__lt=today)
+    rows = (
+        RiskDecision.objects.filter(team_id__in=list(team_ids))
+        .filter(waiting | overdue)
+        .values("team_id", "proposed_by_id")
+        .annotate(
+            waiting=Count("id", filter=waiting),
+            overdue_reviews=Count("id", filter=overdue),
+        )
+        .order_by()
+    )
+    return {
+        (row["team_id"], row["proposed_by_id"]): {
+            "waiting": row["waiting"],
+            "overdue_reviews": row["overdue_reviews"],
+        }
+        for row in rows
+    }
+
+
+def decision_link(key: str, team_id: int, user_id: int) -> str:
+    """The decisions list, filtered to the worker; none while that list is not
+    there (the figure is then shown without a link)."""
+    try:
+        url = reverse("decisions:list")
+    except NoReverseMatch:
+        return ""
+    show = "waiting" if key == "waiting" else "review"
+    return f"{url}?{urlencode({'show': show, 'proposer': user_id, 'team': team_id})}"
+
+
+DECISIONS = FigureGroup(
+    columns=[
+        ("waiting", "Decisions waiting for backing", "decisions waiting for backing"),
+        ("overdue_reviews", "Overdue reviews", "decisions with an overdue review"),
+    ],
+    counts=decision_counts,
+    link=decision_link,
+    order=30,
 )

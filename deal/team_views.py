@@ -105,6 +105,16 @@ def pulse_context(request: HttpRequest) -> dict:
     return {"pulse_form": PulseForm(), "pulse_next": request.get_full_path()}
 
 
+def pulse_section(request: HttpRequest, subject) -> dict | None:
+    """The pulse on My work (a section of the "my_work" slot)."""
+    return pulse_context(request) or None
+
+
+def team_link_section(request: HttpRequest, subject) -> dict | None:
+    """A manager's link from My work back to their team view."""
+    return {} if user_can(request.user, Capability.MANAGE_TEAM) else None
+
+
 @never_cache
 @manager_only
 def overview(request: HttpRequest) -> HttpResponse:

@@ -133,3 +133,48 @@ def test_the_team_view_shows_last_month_and_too_few(bob_client, wigan, leigh):
 def test_workers_see_no_team_figures(client, who, request, wigan):
     client.force_login(request.getfixturevalue(who))
     assert client.get(TEAM).status_code == 404
+
+
+def test_my_work_asks_the_pulse_and_skipping_goes_back_there(alice_app, alice):
+    home = alice_app.get("/")
+    assertContains(home, "Three quick questions")
+    form = home.forms[1]
+    assert form["next"].value == "/"
+    done = form.submit("skip")
+    assert done["Location"] == "/"
+    assertNotContains(done.follow(), "Three quick questions")
+
+
+def test_a_managers_my_work_links_to_the_team_view(client, bob, alice):
+    client.force_login(bob)
+    home = client.get("/")
+    assertContains(home, 'href="/team/">Your team</a>', count=1)
+    assertContains(home, 'href="/team/"', count=2)
+    client.force_login(alice)
+    assertNotContains(client.get("/"), "Your team")
+
+
+def test_a_link_elsewhere_is_not_followed_after_the_pulse(alice_app):
+    form = alice_app.get("/").forms[1]
+    form["next"].force_value("https://elsewhere.example/")
+    assert form.submit("skip")["Location"] == "/"
+
+
+def test_demo_data_shows_one_teams_pulse_and_a_comment(db, client, monkeypatch):
+    from django.core.management import call_command
+
+    from conversations.models import ConversationComment
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo pass phrase")
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)  # again: nothing doubles
+    assert ConversationComment.objects.count() == 1
+    manager = User.objects.get(email="manager@example.org")
+    client.force_login(manager)
+    response = client.get(TEAM)
+    figures = response.context["tables"][0]["pulse"]
+    assert [f.too_few for f in figures[-3:]] == [False, False, False]
+    assert figures[-1].answers == 7
+    worker = User.objects.get(email="worker@example.org")
+    client.force_login(worker)
+    assertContains(client.get("/"), "New comments from your manager")

@@ -10,7 +10,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from conversations.models import ActionStatus, ConversationComment, ConversationStatus
 from conversations.review import new_comments_for
 from deal.models import AuditEvent
-from tests.factories import ConversationFactory, UserFactory
+from tests.factories import ConversationFactory
 
 
 def url(conversation) -> str:
@@ -136,3 +136,17 @@ def test_actions_closed_in_the_last_30_days(alice_client, make_action):
     response = alice_client.get("/actions/", {"status": "done", "since": "forever"})
     assertContains(response, "Select when it was closed from the list")
     assert response.context["page"].paginator.count == 2
+
+
+def test_my_work_shows_new_comments_until_the_conversation_is_opened(
+    bob_app, alice_client, conversation
+):
+    assertNotContains(alice_client.get("/"), "New comments from your manager")
+    form = bob_app.get(url(conversation)).forms[1]
+    form["reviewed"] = True
+    form.submit()
+    home = alice_client.get("/")
+    assertContains(home, "New comments from your manager")
+    assertContains(home, f'href="{url(conversation)}#comments"')
+    alice_client.get(url(conversation))
+    assertNotContains(alice_client.get("/"), "New comments from your manager")

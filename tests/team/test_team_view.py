@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from conversations.models import ActionStatus, ConversationStatus
+from conversations.factories import RiskDecisionFactory
+from conversations.models import ActionStatus, ConversationStatus, DecisionStatus
 from deal.factories import join_team
 from deal.models import Role
 from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory, UserFactory
@@ -41,6 +42,14 @@ def work(alice, erin, carol, leigh, person, conversation, make_action):
     old.created_at = timezone.now() - dt.timedelta(days=10)
     old.save()
     ConversationFactory(person=person, recorded_by=alice, status=ConversationStatus.DRAFT)
+    # Positive-risk decisions, by who proposed them.
+    RiskDecisionFactory(person=person, proposed_by=alice)
+    RiskDecisionFactory(person=person, proposed_by=alice)
+    RiskDecisionFactory(person=person, proposed_by=alice, status=DecisionStatus.TALK_FIRST)
+    RiskDecisionFactory(person=person, proposed_by=alice, backed=True, review_date=days(-3))
+    RiskDecisionFactory(person=person, proposed_by=alice, backed=True, review_date=days(0))
+    RiskDecisionFactory(person=person, proposed_by=alice, with_outcome=True)
+    RiskDecisionFactory(person=person, proposed_by=erin)
     # The other team's work never shows.
     leigh_person = PersonFactory(team=leigh, created_by=carol)
     AgreedActionFactory(
@@ -58,13 +67,18 @@ def figures(response) -> dict[str, dict[str, int]]:
     }
 
 
+ALICE = {"open": 3, "overdue": 1, "this_week": 1, "done": 1, "drafts": 1}
+ERIN = {"open": 1, "overdue": 0, "this_week": 1, "done": 0, "drafts": 0}
+NOTHING = dict.fromkeys(ALICE, 0)
+
+
 def test_figures_per_worker_match_the_hand_made_set(bob_client, work, alice, erin, bob):
     response = bob_client.get(TEAM)
     assert response.status_code == 200
     assert figures(response) == {
-        "Alice Worker": {"open": 3, "overdue": 1, "this_week": 1, "done": 1, "drafts": 1},
-        "Bob Manager": {"open": 0, "overdue": 0, "this_week": 0, "done": 0, "drafts": 0},
-        "Erin Colleague": {"open": 1, "overdue": 0, "this_week": 1, "done": 0, "drafts": 0},
+        "Alice Worker": {**ALICE, "waiting": 2, "overdue_reviews": 1},
+        "Bob Manager": {**NOTHING, "waiting": 0, "overdue_reviews": 0},
+        "Erin Colleague": {**ERIN, "waiting": 1, "overdue_reviews": 0},
     }
     # Alphabetical, never sorted by how much anyone does.
     assert [r["member"].full_name for r in response.context["tables"][0]["rows"]] == [
@@ -84,7 +98,7 @@ def test_each_figure_opens_the_list_behind_it(bob_client, work, alice):
         assert listed.status_code == 200
         assert listed.context["page"].paginator.count == expected[key], key
         assertContains(response, cell["href"].replace("&", "&amp;"))
-    drafts = bob_client.get(row["cells"][-1]["href"])
+    drafts = bob_client.get(row["cells"][4]["href"])
     assert drafts.status_code == 200
     assert drafts.context["page"].paginator.count == 1
     assertContains(drafts, "Drafts older than a week")
@@ -156,6 +170,7 @@ def make_workers(team, n: int) -> None:
     for i in range(n):
         worker = UserFactory(full_name=f"Worker {i:03}", teams=[team])
         person = PersonFactory(team=team, created_by=worker)
+        RiskDecisionFactory(person=person, proposed_by=worker)
         conversation = ConversationFactory(person=person, recorded_by=worker)
         AgreedActionFactory(conversation=conversation, due=days(i % 5 - 2))
         draft = ConversationFactory(
