@@ -24,6 +24,7 @@ from deal.audit import Actor
 from deal.hand_on import hand_on, managed_teams, work_held
 from deal.models import Membership
 from deal.permissions import Capability, user_can
+from deal.services import memberships_waiting_for
 from deal.team_figures import figure_groups
 from deal.team_forms import HandOnForm, PulseForm
 
@@ -131,6 +132,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "columns": columns,
             "questions": pulse.QUESTIONS,
             "min_answers": pulse.settings.PULSE_MIN_ANSWERS,
+            # Joiners waiting for this manager, as on My work.
+            "joiners_waiting": memberships_waiting_for(request.user).count(),
             **pulse_context(request),
         },
     )

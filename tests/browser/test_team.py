@@ -54,7 +54,7 @@ def test_a_manager_uses_the_team_view_on_a_phone(
     expect(page.get_by_text("Three quick questions")).to_be_visible()
     axe_check(page)
     assert_no_sideways_scrolling(page)
-    expect(page.get_by_role("cell", name="100%")).to_be_visible()
+    expect(page.get_by_role("cell", name="100%").first).to_be_visible()
 
     # The pulse: two answers, then sent.
     page.get_by_role("group", name="I can act on what people tell me").get_by_label(
