@@ -152,9 +152,10 @@ class Conversation(models.Model):
             models.Index(
                 fields=["recorded_by", "status", "-happened_at"], name="conversation_by_idx"
             ),
-            # The team view's drafts left for more than a week: few rows.
+            # The team view's drafts left for more than a week, found through
+            # each of the team's people: drafts only, so a small index.
             models.Index(
-                fields=["created_at"],
+                fields=["person", "created_at"],
                 condition=Q(status="draft"),
                 name="conversation_draft_idx",
             ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -103,7 +104,11 @@ def pulse_context(request: HttpRequest) -> dict:
     """The pulse questions, when it is this user's turn to be asked."""
     if not pulse.is_due(request.user):
         return {}
-    return {"pulse_form": PulseForm(), "pulse_next": request.get_full_path()}
+    return {
+        "pulse_form": PulseForm(),
+        "pulse_next": request.get_full_path(),
+        "pulse_min_answers": settings.PULSE_MIN_ANSWERS,
+    }
 
 
 def pulse_section(request: HttpRequest, subject) -> dict | None:
@@ -131,7 +136,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "tables": tables,
             "columns": columns,
             "questions": pulse.QUESTIONS,
-            "min_answers": pulse.settings.PULSE_MIN_ANSWERS,
+            "min_answers": settings.PULSE_MIN_ANSWERS,
             # Joiners waiting for this manager, as on My work.
             "joiners_waiting": memberships_waiting_for(request.user).count(),
             **pulse_context(request),
