@@ -183,8 +183,12 @@ def build_pages() -> tuple[list[Page], dict[str, str]]:
         ("a conversation", url("conversations:detail", pk=conversation.pk), "worker"),
         ("correct a conversation (GET)", url("conversations:edit", pk=conversation.pk), "worker"),
         ("summary for the person", url("conversations:summary", pk=conversation.pk), "worker"),
+        ("positive-risk decisions", url("decisions:list"), "worker"),
+        ("the learning page", url("decisions:learning"), "worker"),
+        ("/directory/", url("directory:list"), "worker"),
         # The manager's pages, as a manager.
         ("manager: My work", url("home"), "manager"),
+        ("manager: the team view", url("team:overview"), "manager"),
         ("manager: /actions/ of the team", url("conversations:actions"), "manager"),
         ("manager: reports", url("reports:index"), "manager"),
         ("manager: joins to confirm", url("manage:confirmations"), "manager"),
