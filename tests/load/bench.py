@@ -384,10 +384,6 @@ def worker_rss_mb(master_pid: int) -> list[float]:
     return [round(int(kb) / 1024, 1) for kb in out.split()]
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def timeline_key(person, pages: int) -> str:
     """The key of the link to the timeline's page after `pages` pages, as a
     worker following "Older" would reach it."""
@@ -397,3 +393,7 @@ def timeline_key(person, pages: int) -> str:
     for _ in range(pages - 1):
         timeline = person_timeline(person, before=timeline.older)
     return timeline.older or ""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
