@@ -96,10 +96,10 @@ def comment_add(
     return comment, True
 
 
-def mark_seen(user: User, conversation: Conversation) -> None:
-    """Whoever recorded the conversation has opened it: its comments are no
-    longer new to them."""
-    if conversation.recorded_by_id == user.pk:
+def mark_seen(user: User, conversation: Conversation, comments: list) -> None:
+    """Whoever recorded the conversation has opened it: its comments (as
+    read for the page) are no longer new to them."""
+    if conversation.recorded_by_id == user.pk and any(c.seen_at is None for c in comments):
         ConversationComment.objects.filter(conversation=conversation, seen_at__isnull=True).update(
             seen_at=timezone.now()
         )

@@ -296,8 +296,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @work_with_people
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for(request, pk, record_view=True)
-    review.mark_seen(request.user, conversation)
-    return render(request, "conversations/detail.html", _detail_context(request, conversation))
+    context = _detail_context(request, conversation)
+    review.mark_seen(request.user, conversation, context["comments"])
+    return render(request, "conversations/detail.html", context)
 
 
 def _detail_context(
