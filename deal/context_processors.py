@@ -40,6 +40,7 @@ def navigation(request: HttpRequest) -> dict:
             ("My work", reverse("home"), "home"),
             ("People", reverse("people:find"), "people"),
             ("Actions", reverse("conversations:actions"), "actions"),
+            ("Decisions", reverse("decisions:list"), "decisions"),
         ]
     if user_can(user, Capability.MANAGE_STAFF):
         items += [
