@@ -6,7 +6,51 @@ class ConversationsConfig(AppConfig):
     verbose_name = "Conversations and agreed actions"
 
     def ready(self) -> None:
+        from conversations.decision_sections import (
+            register_sections as register_decision_sections,
+        )
         from conversations.open_work import open_actions
+        from conversations.receivers import move_actions_with_person, move_decisions_with_person
+        from conversations.sections import register_sections
         from deal.open_work import register
+        from deal.permissions import Capability, user_can
+        from deal.sections import NavItem, register_navigation
+        from people.signals import person_moved_team
 
         register(open_actions)
+        register_sections()
+        register_decision_sections()
+        person_moved_team.connect(move_actions_with_person, dispatch_uid="move_actions_with_person")
+        person_moved_team.connect(
+            move_decisions_with_person, dispatch_uid="move_decisions_with_person"
+        )
+        register_navigation(
+            NavItem(
+                "actions",
+                "Actions",
+                "conversations:actions",
+                lambda user: user_can(user, Capability.WORK_WITH_PEOPLE),
+                30,
+                ("conversations:actions", "conversations:action"),
+            )
+        )
+        register_navigation(
+            NavItem(
+                "decisions",
+                "Decisions",
+                "decisions:list",
+                lambda user: user_can(user, Capability.WORK_WITH_PEOPLE),
+                35,
+                ("decisions",),
+            )
+        )
+        register_navigation(
+            NavItem(
+                "themes",
+                "Themes",
+                "themes:list",
+                lambda user: user_can(user, Capability.MANAGE_STAFF),
+                62,
+                ("themes",),
+            )
+        )
