@@ -4,6 +4,9 @@ what waits on My work."""
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
+from django.utils import timezone
+
 from conversations.models import DecisionStatus, RiskDecision
 from deal.sections import MY_WORK_LIST_LENGTH, Section, register
 
@@ -13,46 +16,56 @@ def propose_button(request, person) -> dict:
 
 
 def person_decisions(request, person) -> dict:
-    decisions = RiskDecision.objects.filter(person=person).select_related("proposed_by")
-    count = decisions.count()
+    """The person's newest decisions: one query, whatever their number."""
+    decisions = list(
+        RiskDecision.objects.filter(person=person)
+        .select_related("proposed_by")
+        .order_by("-created_at", "-id")[: MY_WORK_LIST_LENGTH + 1]
+    )
     return {
-        "person_decisions": decisions.order_by("-created_at", "-id")[:MY_WORK_LIST_LENGTH],
-        "person_decisions_more": max(count - MY_WORK_LIST_LENGTH, 0),
+        "person_decisions": decisions[:MY_WORK_LIST_LENGTH],
+        "person_decisions_more": len(decisions) > MY_WORK_LIST_LENGTH,
     }
-
-
-def _first(decisions) -> tuple[list[RiskDecision], int]:
-    """The first of a list for My work, and how many more there are: two
-    queries however long the list."""
-    count = decisions.count()
-    shown = list(decisions.select_related("person")[:MY_WORK_LIST_LENGTH]) if count else []
-    return shown, max(count - MY_WORK_LIST_LENGTH, 0)
 
 
 def my_decisions(request, subject) -> dict | None:
     """A worker's proposals still waiting (for backing, or after "talk first")
-    and reviews overdue; for a manager, what waits for their backing."""
+    and their reviews overdue; for a manager, what waits for their backing.
+    One query counts all three; only a list with something in it is read."""
     user = request.user
-    mine = RiskDecision.objects.visible_to(user).proposed_by(user)
-    waiting, waiting_more = _first(
-        mine.filter(status__in=[DecisionStatus.WAITING, DecisionStatus.TALK_FIRST]).order_by(
-            "created_at", "id"
-        )
-    )
-    overdue, overdue_more = _first(mine.review_overdue().order_by("review_date", "id"))
-    to_back, to_back_more = _first(
-        RiskDecision.objects.waiting_for_backing_by(user).order_by("created_at", "id")
-    )
-    if not (waiting or overdue or to_back):
-        return None
-    return {
-        "decisions_waiting": waiting,
-        "decisions_waiting_more": waiting_more,
-        "reviews_overdue": overdue,
-        "reviews_overdue_more": overdue_more,
-        "decisions_to_back": to_back,
-        "decisions_to_back_more": to_back_more,
+    today = timezone.localdate()
+    lists = {
+        "decisions_waiting": (
+            Q(proposed_by=user, status__in=[DecisionStatus.WAITING, DecisionStatus.TALK_FIRST]),
+            ("created_at", "id"),
+        ),
+        "reviews_overdue": (
+            Q(proposed_by=user, status=DecisionStatus.BACKED, review_date__lt=today),
+            ("review_date", "id"),
+        ),
+        # Nobody backs their own; only a manager backs.
+        "decisions_to_back": (
+            Q(status=DecisionStatus.WAITING) & ~Q(proposed_by=user)
+            if user.is_manager
+            else Q(pk__in=[]),
+            ("created_at", "id"),
+        ),
     }
+    mine = RiskDecision.objects.visible_to(user)
+    counts = mine.aggregate(
+        **{name: Count("id", filter=where) for name, (where, _order) in lists.items()}
+    )
+    if not any(counts.values()):
+        return None
+    context = {}
+    for name, (where, order) in lists.items():
+        context[name] = (
+            list(mine.filter(where).select_related("person").order_by(*order)[:MY_WORK_LIST_LENGTH])
+            if counts[name]
+            else []
+        )
+        context[f"{name}_more"] = max(counts[name] - MY_WORK_LIST_LENGTH, 0)
+    return context
 
 
 def links(request, subject) -> dict:
