@@ -74,6 +74,19 @@ def _text(label: str, help_text: str = "", rows: int = 3) -> forms.CharField:
     )
 
 
+# What each question is called in an error message: "Enter what could go wrong".
+PROPOSAL_WORDS = {
+    "what": "what they want to do",
+    "why_it_matters": "why it matters to them",
+    "benefits": "what good could come of it",
+    "what_could_go_wrong": "what could go wrong",
+    "risk_of_not_doing": "the risk of not doing it",
+    "what_will_help": "what will help it go well",
+    "their_view": "what they say about it",
+    "review_date": "the review date",
+}
+
+
 class ProposalForm(GovukFormMixin, forms.Form):
     """What the person wants to do, thought through with them. The same form
     proposes a decision and revises it before it is backed."""
@@ -124,6 +137,16 @@ class ProposalForm(GovukFormMixin, forms.Form):
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         self.decision = decision
+        for name, words in PROPOSAL_WORDS.items():
+            field = self.fields[name]
+            field.error_messages["required"] = f"Enter {words}"
+            if getattr(field, "max_length", None):
+                too_long = f"{words[0].upper()}{words[1:]} must be {field.max_length} characters "
+                too_long += "or fewer"
+                field.error_messages["max_length"] = too_long
+                for validator in field.validators:
+                    if getattr(validator, "code", "") == "max_length":
+                        validator.message = too_long
         chosen = Q(pk__in=decision.themes.all()) if decision is not None else Q(pk__in=[])
         self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | chosen)
         if decision is not None:

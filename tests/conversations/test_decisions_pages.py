@@ -116,7 +116,8 @@ def test_mistakes_are_named_and_what_was_typed_is_kept(alice_app, person):
     page = form.submit("send")
     assert page.status_code == 200
     messages = error_messages(page)
-    assert "Enter why does it matter to them?".lower()[:10] in " ".join(messages).lower()
+    assert "Enter why it matters to them" in messages
+    assert "Enter what they say about it" in messages
     assert "Review date must be today or in the future" in messages
     assert_error_summary_links_resolve(page)
     assert page.forms[PROPOSE_FORM]["what"].value == "Cook his own tea"
@@ -193,21 +194,39 @@ def test_another_teams_worker_and_manager_get_the_same_404_as_missing(
     assert AuditEvent.objects.filter(action="denied", user=carol).exists()
 
 
-def test_another_teams_manager_cannot_back_by_posting(app_for, leigh_manager, decision, bob):
-    # Bob's page has the form; Lee sends it from his own session.
-    form = form_posting_to(app_for(bob).get(decision.get_absolute_url()), "back/")
-    form["backing-answer"] = "back"
-    app = app_for(leigh_manager)
-    # His session has its own CSRF token; the request is refused before that
-    # matters, with the same 404 as a missing decision.
-    response = app.post(
-        f"/risks/{decision.pk}/back/",
-        {"backing-answer": "back", "backing-version": str(decision.version)},
+def post_by_hand(app, path: str, token: str, data: dict):
+    """Send what a page this user was not given would have sent: as a page of
+    this site would (its CSRF token and address), so that only the app's own
+    rules can refuse it."""
+    return app.post(
+        path,
+        {"csrfmiddlewaretoken": token, **data},
+        headers={"Referer": f"https://testserver{LIST}"},
         expect_errors=True,
     )
-    assert response.status_code in (403, 404)
+
+
+def csrf_token_of(app, path: str = LIST) -> str:
+    """The CSRF token a page this user may open gives their session."""
+    page = app.get(path)
+    return page.html.find("input", attrs={"name": "csrfmiddlewaretoken"})["value"]
+
+
+def test_another_teams_manager_cannot_act_on_it_by_posting(app_for, leigh_manager, decision):
+    app = app_for(leigh_manager)
+    token = csrf_token_of(app)
+    for path, data in (
+        ("back/", {"backing-answer": "back", "backing-version": decision.version}),
+        ("note/", {"note-note": "Not my team", "note-version": decision.version}),
+        ("outcome/", {"outcome-outcome": "went_well", "outcome-version": decision.version}),
+        ("change/", {"what": "Not my team", "version": decision.version}),
+    ):
+        response = post_by_hand(app, f"{decision.get_absolute_url()}{path}", token, data)
+        assert response.status_code == 404, path
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.WAITING
+    assert decision.what == "Go to the match by bus"
+    assert not decision.steps.exists()
 
 
 def test_an_admin_without_a_team_reads_nothing(app_for, dave, decision):
@@ -253,18 +272,27 @@ def test_a_worker_is_not_offered_backing_and_cannot_back_by_posting(
     # The note form carries this session's CSRF token; the backing answer is
     # sent to the backing address as a manager's form would.
     note = form_posting_to(page, "note/")
-    response = app.post(
+    response = post_by_hand(
+        app,
         f"/risks/{decision.pk}/back/",
-        {
-            "csrfmiddlewaretoken": note["csrfmiddlewaretoken"].value,
-            "backing-answer": "back",
-            "backing-version": str(decision.version),
-        },
-        expect_errors=True,
+        note["csrfmiddlewaretoken"].value,
+        {"backing-answer": "back", "backing-version": str(decision.version)},
     )
     assert response.status_code == 403
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.WAITING
+    # Sent the same way by a manager of the team, it is saved: the refusal
+    # above was the app's rule, not the CSRF check.
+    manager = app_for(UserFactory(role=Role.MANAGER, teams=[wigan]))
+    response = post_by_hand(
+        manager,
+        f"/risks/{decision.pk}/back/",
+        csrf_token_of(manager),
+        {"backing-answer": "back", "backing-version": str(decision.version)},
+    )
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.BACKED
 
 
 def test_a_manager_is_not_offered_backing_their_own_proposal(bob_app, bob, person):
