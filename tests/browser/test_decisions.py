@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from conversations.models import DecisionStatus, RiskDecision
 from tests.browser.phone import assert_no_sideways_scrolling
 from tests.conftest import PASSWORD
-from tests.factories import RiskDecisionFactory
+from tests.factories import RiskDecisionFactory, ThemeFactory
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +53,9 @@ def test_propose_back_record_the_outcome_and_learn_from_it_on_a_phone(
 ):
     settings.REQUIRE_TWO_FACTOR = False
     today = timezone.localdate()
+    # The themes a migration adds are gone once a live-server test has
+    # emptied the database: this one is made here.
+    ThemeFactory(name="Loneliness")
 
     # Alice proposes it from Peggy's profile.
     sign_in(page, live_server, alice.email)

@@ -573,3 +573,105 @@ def test_decision_page_query_count_does_not_grow_with_its_trail(
     with django_assert_max_num_queries(12):
         response = alice_client.get(decision.get_absolute_url())
     assert response.status_code == 200
+
+
+# --- Changing a proposal ----------------------------------------------------------
+
+
+def test_a_change_made_over_someone_elses_is_refused_keeping_what_was_typed(
+    alice_app, bob, decision
+):
+    page = alice_app.get(f"{decision.get_absolute_url()}change/")
+    form = page.forms[PROPOSE_FORM]
+    form["what_will_help"] = "Her son goes with her the first time"
+    decisions.decision_add_note(
+        actor=Actor(bob), decision=decision, expected_version=decision.version, note="Looks good"
+    )
+    page = form.submit("send")
+    assert page.status_code == 200
+    assertContains(page, "Someone else changed this proposal")
+    assert (
+        page.forms[PROPOSE_FORM]["what_will_help"].value == "Her son goes with her the first time"
+    )
+    decision.refresh_from_db()
+    assert decision.what_will_help != "Her son goes with her the first time"
+    page.forms[PROPOSE_FORM].submit("send").follow()
+    decision.refresh_from_db()
+    assert decision.what_will_help == "Her son goes with her the first time"
+
+
+def test_a_proposal_backed_while_it_was_being_changed_keeps_its_words(alice_app, bob, decision):
+    page = alice_app.get(f"{decision.get_absolute_url()}change/")
+    form = page.forms[PROPOSE_FORM]
+    form["what"] = "Something else altogether"
+    backed(decision, bob)
+    done = form.submit("send").follow()
+    assertContains(done, "its text is locked")
+    decision.refresh_from_db()
+    assert decision.what == "Go to the match by bus"
+
+
+def test_only_who_proposed_it_is_offered_changing_it(app_for, bob, wigan, decision):
+    colleague = UserFactory(role=Role.FRONTLINE, teams=[wigan])
+    for user in (colleague, bob):
+        app = app_for(user)
+        assert not app.get(decision.get_absolute_url()).html.find(
+            "a", href=f"{decision.get_absolute_url()}change/"
+        )
+        assert (
+            app.get(f"{decision.get_absolute_url()}change/", expect_errors=True).status_code == 403
+        )
+
+
+# --- My work and the profile ----------------------------------------------------------
+
+
+def test_my_work_shows_a_workers_waiting_proposals_and_overdue_reviews(
+    alice_app, alice, bob, person
+):
+    RiskDecisionFactory(person=person, proposed_by=alice, what="Still waiting for Bob")
+    overdue = RiskDecisionFactory(
+        person=person, proposed_by=alice, what="Review me", backed=True, backed_by=bob
+    )
+    RiskDecision.objects.filter(pk=overdue.pk).update(review_date=days(-2))
+    RiskDecisionFactory(
+        person=person, proposed_by=alice, what="Backed, review later", backed=True, backed_by=bob
+    )
+    page = alice_app.get("/")
+    assertContains(page, "Your proposals waiting")
+    assertContains(page, "Still waiting for Bob")
+    assertContains(page, "Reviews overdue")
+    assertContains(page, "Review me")
+    assertNotContains(page, "Backed, review later")
+    assertNotContains(page, "Waiting for you to back")
+
+
+def test_my_work_shows_a_manager_what_waits_for_their_backing_not_their_own(
+    bob_app, alice, bob, person, carol, leigh
+):
+    RiskDecisionFactory(person=person, proposed_by=alice, what="Alice's proposal")
+    RiskDecisionFactory(person=person, proposed_by=bob, what="Bob's own proposal")
+    RiskDecisionFactory(
+        person=PersonFactory(team=leigh, created_by=carol), proposed_by=carol, what="Leigh's"
+    )
+    page = bob_app.get("/")
+    section = page.html.find(id="my-decisions").find_parent()
+    text = section.get_text()
+    assert "Waiting for you to back" in text
+    assert "Alice's proposal" in text
+    assert "Leigh's" not in page.text
+    # His own is among his proposals waiting, not among those for him to back.
+    to_back = page.html.find("h3", string="Waiting for you to back").find_next("ul").get_text()
+    assert "Bob's own proposal" not in to_back
+
+
+def test_nothing_waiting_shows_no_decisions_on_my_work(alice_app, alice):
+    assertNotContains(alice_app.get("/"), 'id="my-decisions"')
+
+
+def test_the_profile_lists_the_persons_decisions_and_offers_proposing(alice_app, person, decision):
+    page = alice_app.get(person.get_absolute_url())
+    assertContains(page, "Positive-risk decisions")
+    assert page.html.find("a", href=decision.get_absolute_url())
+    page = page.click(href=f"/risks/propose/{person.pk}/", index=0).follow()
+    assertContains(page, "Propose a positive-risk decision")
