@@ -376,13 +376,29 @@ class DecisionFilterForm(FilterForm):
 
     def __init__(self, data: QueryDict, *, user: User) -> None:
         super().__init__(data, user=user)
-        self.fields["proposer"].choices = [(ANYONE, "Anyone"), (ME, "Me")]
+        colleagues = (
+            User.objects.filter(teams__in=user.team_ids())
+            .exclude(pk=user.pk)
+            .distinct()
+            .order_by("full_name", "id")
+        )
+        # A colleague's id too, as the team view links to a worker's decisions.
+        self.fields["proposer"].choices = [
+            (ANYONE, "Anyone"),
+            (ME, "Me"),
+            (
+                "Colleagues",
+                [
+                    (str(c.pk), c.full_name if c.is_active else f"{c.full_name} (left)")
+                    for c in colleagues
+                ],
+            ),
+        ]
         self.helper.layout = Layout(
             Field.radios("show", small=True, legend_size=Size.SMALL),
-            Field.radios("proposer", small=True, legend_size=Size.SMALL),
+            Field.select("proposer"),
             *([Field.select("team")] if "team" in self.fields else []),
         )
-        self.fields["proposer"].widget = forms.RadioSelect(choices=self.fields["proposer"].choices)
 
     def filter_decisions(self, decisions: RiskDecisionQuerySet) -> RiskDecisionQuerySet:
         chosen = self.chosen()
@@ -401,6 +417,8 @@ class DecisionFilterForm(FilterForm):
             decisions = decisions.order_by("-created_at", "-id")
         if chosen["proposer"] == ME:
             decisions = decisions.proposed_by(self.user)
+        elif chosen["proposer"] != ANYONE:
+            decisions = decisions.filter(proposed_by_id=int(chosen["proposer"]))
         return self._team(decisions, chosen).with_joins()
 
 

@@ -456,6 +456,10 @@ def test_the_list_shows_what_waits_and_filters(alice_app, alice, bob, person):
     page = alice_app.get(LIST, {"show": "recent", "proposer": "me"})
     assertContains(page, "Waiting one")
     assertNotContains(page, "Review one")
+    # A colleague's, as the team view links to them.
+    page = alice_app.get(LIST, {"show": "recent", "proposer": str(bob.pk)})
+    assertContains(page, "Review one")
+    assertNotContains(page, "Waiting one")
     assert waiting
 
 
@@ -467,6 +471,9 @@ def test_a_filter_value_not_on_offer_is_named_and_the_default_used(alice_app, de
 
 
 def queries_for(client, path, query=None) -> int:
+    # A first request renews the session's idle clock (at most once a
+    # minute): measure the one after, so both counts are alike.
+    client.get(path, query or {})
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path, query or {})
     assert response.status_code == 200
@@ -483,7 +490,7 @@ def test_list_query_count_is_the_same_at_5_and_50(alice_client, alice, bob, wiga
     at_5 = queries_for(alice_client, LIST, {"show": "recent"})
     add(45)
     at_50 = queries_for(alice_client, LIST, {"show": "recent"})
-    assert at_5 == at_50 <= 10
+    assert at_5 == at_50 <= 11
     response = alice_client.get(LIST, {"show": "recent"})
     assert len(response.context["page"].object_list) == 25
 
