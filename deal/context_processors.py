@@ -48,6 +48,8 @@ def navigation(request: HttpRequest) -> dict:
             ("Themes", reverse("themes:list"), "themes"),
             ("Changes", reverse("manage:changes"), "changes"),
         ]
+    if user_can(user, Capability.GOVERN_INFORMATION):
+        items.append(("Audit log", reverse("governance:audit"), "governance"))
     if user_can(user, Capability.CONFIRM_MEMBERS):
         items.append(("Joiners", reverse("manage:confirmations"), "confirmations"))
     if user.is_superuser:

@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("conversations.urls")),
     path("manage/themes/", include("conversations.theme_urls")),
     path("manage/", include("deal.manage_urls")),
+    path("governance/", include("deal.governance_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -50,6 +50,7 @@ STAFF = [
     ("manager@example.org", "Priya Shah", Role.MANAGER, [0]),
     ("worker2@example.org", "Dan Hughes", Role.FRONTLINE, [1]),
     ("admin@example.org", "Alex Morgan", Role.ADMIN, []),
+    ("ig@example.org", "Jo Whitfield", Role.IG, []),
 ]
 PEOPLE_PER_TEAM = {0: 35, 1: 25}
 
@@ -86,6 +87,7 @@ class Command(BaseCommand):
                 user.full_name, user.role, user.is_active = name, role, True
                 if role == Role.ADMIN:
                     user.is_staff = user.is_superuser = True
+                if role in (Role.ADMIN, Role.IG):
                     user.admin_confirmed_at = user.admin_confirmed_at or timezone.now()
                 user.set_password(password)
                 user.save()
