@@ -16,6 +16,12 @@ class ConversationsConfig(AppConfig):
 
         register(open_actions)
         register_sections()
+        from conversations.subject_access import register_exporters
+
+        register_exporters()
+        from conversations.retention import register_retention
+
+        register_retention()
         person_moved_team.connect(move_actions_with_person, dispatch_uid="move_actions_with_person")
         register_navigation(
             NavItem(

@@ -594,6 +594,9 @@ class DecisionStep(models.Model):
     revised, a later thought, the outcome. Kept in order with who and when;
     never changed afterwards."""
 
+    # The app's database role may only INSERT and SELECT (deal.database_roles).
+    append_only = True
+
     decision = models.ForeignKey(RiskDecision, on_delete=models.PROTECT, related_name="steps")
     kind = models.CharField(max_length=20, choices=DecisionStepKind.choices)
     note = models.TextField(blank=True)

@@ -24,6 +24,9 @@ class DealConfig(AppConfig):
             sender=self,
             dispatch_uid="deal.database_roles.grant_after_migrate",
         )
+        from deal.subject_access import register_own
+
+        register_own()
         checks.register(demo_mode_is_not_live, checks.Tags.security, deploy=True)
         register_navigation_items()
 
@@ -69,6 +72,14 @@ def register_navigation_items() -> None:
             "governance:audit",
             can(Capability.GOVERN_INFORMATION),
             65,
+            ("governance:audit", "governance:audit_csv"),
+        ),
+        NavItem(
+            "subject_access",
+            "Subject access",
+            "governance:find_person",
+            can(Capability.GOVERN_INFORMATION),
+            66,
             ("governance",),
         ),
         NavItem(

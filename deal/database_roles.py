@@ -111,6 +111,17 @@ def owner_credentials() -> dict[str, str]:
     return {"USER": parsed.get("USER", ""), "PASSWORD": parsed.get("PASSWORD", "")}
 
 
+def use_credentials(credentials: dict[str, str], alias: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
+    """Connect as another role from the next query on; returns the role it
+    replaced. The dict is shared with any thread's new connection (a live
+    test server), so it is changed in place."""
+    connection = connections[alias]
+    before = {key: connection.settings_dict.get(key, "") for key in credentials}
+    connection.close()
+    connection.settings_dict.update(credentials)
+    return before
+
+
 @contextmanager
 def as_owner(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Connect as the owner role (MIGRATION_DATABASE_URL) for what only the
@@ -122,25 +133,17 @@ def as_owner(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     if not credentials:
         yield
         return
-    connection = connections[alias]
-    # The dict is shared with any thread's new connection (a live test
-    # server), so it is changed in place and put back afterwards.
-    before = {key: connection.settings_dict.get(key, "") for key in credentials}
-    connection.close()
-    connection.settings_dict.update(credentials)
+    before = use_credentials(credentials, alias)
     try:
         yield
     finally:
-        connection.close()
-        connection.settings_dict.update(before)
+        use_credentials(before, alias)
 
 
 def app_role() -> str:
     """The role the app connects as, when it is not the owner: given its
     privileges after each migrate."""
-    if not settings.MIGRATION_DATABASE_URL:
-        return ""
-    return settings.DATABASES[DEFAULT_DB_ALIAS].get("USER", "")
+    return settings.DATABASE_APP_ROLE
 
 
 def grant_after_migrate(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:

@@ -71,3 +71,17 @@ class AuditFilterForm(GovukFormMixin, forms.Form):
             start=data.get("start"),
             end=data.get("end"),
         )
+
+
+class FindSubjectForm(GovukFormMixin, forms.Form):
+    q = forms.CharField(
+        label="Name, NHS number, postcode or date of birth",
+        max_length=200,
+        required=False,
+        help_text="For example, Margaret Hughes 27/3/1951 or 943 476 5919",
+    )
+
+    def __init__(self, data) -> None:
+        super().__init__(data)
+        self.fields["q"].error_messages["max_length"] = "Enter 200 characters or fewer"
+        self.helper.layout = Layout(Field.text("q"))

@@ -115,7 +115,13 @@ DATABASES = {
 # it, and DATABASE_URL names the app's least-privileged role, which is given
 # its privileges after each migrate (deal.database_roles).
 MIGRATION_DATABASE_URL = env_str("MIGRATION_DATABASE_URL")
+# Read once here: the connection's own settings change while it is the owner.
+DATABASE_APP_ROLE = DATABASES["default"].get("USER", "") if MIGRATION_DATABASE_URL else ""
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Years after a person's record is closed before `manage.py apply_retention`
+# removes what identifies them.
+RETENTION_YEARS = env_int("RETENTION_YEARS", 6)
 
 # --- Staff accounts and sign-in ------------------------------------------------
 AUTH_USER_MODEL = "deal.User"

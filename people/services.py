@@ -12,7 +12,14 @@ from django.utils import timezone
 from deal.audit import Actor, audit_record, changes_between
 from deal.models import AuditAction
 from deal.permissions import get_for_team
-from people.models import EntryKind, Person, PersonInLife, ProfileEntry, WhatMatters
+from people.models import (
+    EntryKind,
+    Person,
+    PersonInLife,
+    PersonStatus,
+    ProfileEntry,
+    WhatMatters,
+)
 from people.signals import person_moved_team
 
 
@@ -65,8 +72,13 @@ def person_update(
     before = {name: getattr(person, name) for name in changed}
     for name in changed:
         setattr(person, name, fields[name])
+    extra = []
+    if "status" in changed:
+        # The retention period runs from when the record was closed.
+        person.closed_at = timezone.now() if person.status == PersonStatus.CLOSED else None
+        extra.append("closed_at")
     person.full_clean(exclude=["created_by"])
-    person.save(update_fields=[*changed, "updated_at"])
+    person.save(update_fields=[*changed, *extra, "updated_at"])
     if "team" in changed:
         moved = [
             words

@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import psycopg2
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from deal.database_roles import append_only_tables, privilege_sql, role_sql
+from deal.database_roles import (
+    app_role,
+    append_only_tables,
+    as_owner,
+    owner_credentials,
+    privilege_sql,
+    role_sql,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,10 +53,26 @@ def test_the_command_prints_the_sql(capsys):
     assert "TRUNCATE" not in out.replace("REVOKE ALL", "")
 
 
+@dataclass
+class Roles:
+    owner: str
+    app: str
+    password: str
+
+
 @pytest.fixture
 def roles(postgres):
-    """An owner and an app role of this test's own (roles are shared by every
-    database on the server), given the database's tables as in live use."""
+    """The owner and app roles. When the suite runs as the app role (CI, with
+    MIGRATION_DATABASE_URL), those; otherwise an owner and an app role of this
+    test's own (roles are shared by every database on the server), given the
+    test database's tables as in live use."""
+    if app_role():
+        yield Roles(
+            owner=owner_credentials()["USER"],
+            app=app_role(),
+            password=connection.settings_dict["PASSWORD"],
+        )
+        return
     suffix = uuid.uuid4().hex[:8]
     owner, app = f"test_owner_{suffix}", f"test_app_{suffix}"
     database = connection.settings_dict["NAME"]
@@ -60,7 +85,7 @@ def roles(postgres):
         for statement in privilege_sql(owner=owner, app=app, tables=tables):
             cursor.execute(statement)
         cursor.execute("RESET ROLE")
-    yield owner, app, suffix
+    yield Roles(owner=owner, app=app, password=suffix)
     with connection.cursor() as cursor:
         user = connection.settings_dict["USER"] or "postgres"
         cursor.execute(f'ALTER DATABASE "{database}" OWNER TO "{user}"')
@@ -69,6 +94,21 @@ def roles(postgres):
         for role in (app, owner):
             cursor.execute(f'DROP OWNED BY "{role}"')
             cursor.execute(f'DROP ROLE "{role}"')
+
+
+@contextmanager
+def owner_cursor(roles: Roles):
+    """A cursor acting as the owner role."""
+    if app_role():
+        with as_owner(), connection.cursor() as cursor:
+            yield cursor
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f'SET ROLE "{roles.owner}"')
+        try:
+            yield cursor
+        finally:
+            cursor.execute("RESET ROLE")
 
 
 def connect_as(role: str, password: str):
@@ -94,7 +134,6 @@ def refused(conn, sql: str, params=None) -> bool:
 
 
 def test_the_app_role_cannot_rewrite_an_append_only_table(roles, alice, conversation):
-    _owner, app, password = roles
     from conversations.models import FollowUp
     from deal.models import AuditEvent
     from tests.factories import AgreedActionFactory
@@ -102,7 +141,7 @@ def test_the_app_role_cannot_rewrite_an_append_only_table(roles, alice, conversa
     action = AgreedActionFactory(conversation=conversation)
     FollowUp.objects.create(action=action, kind="note", note="Rang them", by=alice)
     AuditEvent.objects.create(user=alice, action="view", object_type="x", object_id="1")
-    conn = connect_as(app, password)
+    conn = connect_as(roles.app, roles.password)
     try:
         for table in append_only_tables():
             quoted = f'"{table}"'
@@ -128,15 +167,14 @@ def test_the_app_role_cannot_rewrite_an_append_only_table(roles, alice, conversa
 
 
 def test_the_app_role_changes_ordinary_tables_and_owns_nothing(roles, person):
-    _owner, app, password = roles
-    conn = connect_as(app, password)
+    conn = connect_as(roles.app, roles.password)
     try:
         with conn.cursor() as cursor:
             cursor.execute("UPDATE people_person SET town = 'Hindley' WHERE id = %s", [person.pk])
             assert cursor.rowcount == 1
             cursor.execute(
                 "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = %s",
-                [app],
+                [roles.app],
             )
             assert cursor.fetchone()[0] == 0
         assert refused(conn, "CREATE TABLE mine (id int)")
@@ -149,12 +187,9 @@ def test_the_app_role_changes_ordinary_tables_and_owns_nothing(roles, person):
 
 
 def test_a_table_the_owner_makes_later_is_open_to_the_app(roles):
-    owner, app, password = roles
-    with connection.cursor() as cursor:
-        cursor.execute(f'SET ROLE "{owner}"')
+    with owner_cursor(roles) as cursor:
         cursor.execute("CREATE TABLE later_table (id serial PRIMARY KEY, note text)")
-        cursor.execute("RESET ROLE")
-    conn = connect_as(app, password)
+    conn = connect_as(roles.app, roles.password)
     try:
         with conn.cursor() as cursor:
             cursor.execute("INSERT INTO later_table (note) VALUES ('x')")
@@ -162,5 +197,5 @@ def test_a_table_the_owner_makes_later_is_open_to_the_app(roles):
             cursor.execute("DELETE FROM later_table")
     finally:
         conn.close()
-        with connection.cursor() as cursor:
+        with owner_cursor(roles) as cursor:
             cursor.execute("DROP TABLE later_table")
