@@ -183,8 +183,12 @@ def build_pages() -> tuple[list[Page], dict[str, str]]:
         ("a conversation", url("conversations:detail", pk=conversation.pk), "worker"),
         ("correct a conversation (GET)", url("conversations:edit", pk=conversation.pk), "worker"),
         ("summary for the person", url("conversations:summary", pk=conversation.pk), "worker"),
+        ("positive-risk decisions", url("decisions:list"), "worker"),
+        ("the learning page", url("decisions:learning"), "worker"),
+        ("/directory/", url("directory:list"), "worker"),
         # The manager's pages, as a manager.
         ("manager: My work", url("home"), "manager"),
+        ("manager: the team view", url("team:overview"), "manager"),
         ("manager: /actions/ of the team", url("conversations:actions"), "manager"),
         ("manager: reports", url("reports:index"), "manager"),
         ("manager: joins to confirm", url("manage:confirmations"), "manager"),
@@ -380,10 +384,6 @@ def worker_rss_mb(master_pid: int) -> list[float]:
     return [round(int(kb) / 1024, 1) for kb in out.split()]
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def timeline_key(person, pages: int) -> str:
     """The key of the link to the timeline's page after `pages` pages, as a
     worker following "Older" would reach it."""
@@ -393,3 +393,7 @@ def timeline_key(person, pages: int) -> str:
     for _ in range(pages - 1):
         timeline = person_timeline(person, before=timeline.older)
     return timeline.older or ""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
