@@ -4,33 +4,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deal', '0006_handon_pulseanswer_pulseasked'),
+        ("deal", "0006_handon_pulseanswer_pulseasked"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='about_person',
-            field=models.BigIntegerField(blank=True, null=True, verbose_name='person'),
+            model_name="auditevent",
+            name="about_person",
+            field=models.BigIntegerField(blank=True, null=True, verbose_name="person"),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('view', 'Viewed'), ('search', 'Searched'), ('create', 'Added'), ('change', 'Changed'), ('denied', 'Refused access'), ('invite', 'Invited'), ('confirm', 'Confirmed'), ('deactivate', 'Deactivated'), ('reactivate', 'Reactivated'), ('export', 'Exported'), ('anonymise', 'Anonymised')], max_length=20),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "Viewed"),
+                    ("search", "Searched"),
+                    ("create", "Added"),
+                    ("change", "Changed"),
+                    ("denied", "Refused access"),
+                    ("invite", "Invited"),
+                    ("confirm", "Confirmed"),
+                    ("deactivate", "Deactivated"),
+                    ("reactivate", "Reactivated"),
+                    ("export", "Exported"),
+                    ("anonymise", "Anonymised"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('frontline', 'Frontline worker'), ('manager', 'Manager'), ('admin', 'Admin'), ('ig', 'Information governance')], default='frontline', max_length=20),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("frontline", "Frontline worker"),
+                    ("manager", "Manager"),
+                    ("admin", "Admin"),
+                    ("ig", "Information governance"),
+                ],
+                default="frontline",
+                max_length=20,
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['about_person', '-at'], name='audit_person_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["about_person", "-at"], name="audit_person_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['action', '-at'], name='audit_action_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["action", "-at"], name="audit_action_idx"),
         ),
     ]
