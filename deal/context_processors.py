@@ -40,6 +40,7 @@ def navigation(request: HttpRequest) -> dict:
             ("My work", reverse("home"), "home"),
             ("People", reverse("people:find"), "people"),
             ("Actions", reverse("conversations:actions"), "actions"),
+            ("Reports", reverse("reports:index"), "reports"),
         ]
     if user_can(user, Capability.MANAGE_STAFF):
         items += [

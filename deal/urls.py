@@ -56,6 +56,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("people/", include("people.urls")),
     path("", include("conversations.urls")),
+    path("reports/", include("conversations.report_urls")),
     path("manage/themes/", include("conversations.theme_urls")),
     path("manage/", include("deal.manage_urls")),
     path("admin/", admin.site.urls),
