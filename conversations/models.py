@@ -428,3 +428,26 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.by} at {self.at:%d %b %Y %H:%M}"
+
+
+class ReminderKind(models.TextChoices):
+    MY_ACTIONS = "my_actions", "Your overdue and due-soon actions"
+    TEAM_SUMMARY = "team_summary", "Your team's actions"
+
+
+class ReminderSent(models.Model):
+    """A reminder email claimed for someone on a day, before it is sent: so
+    send_reminders run twice in a day (or twice at once) sends it once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day", "kind"], name="one_reminder_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user} on {self.day}"
