@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conversations.models import ActionStatus, ReminderSent
-from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory, UserFactory
+from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory
 
 
 def days(n):
@@ -26,8 +26,9 @@ def _service_url(settings):
 
 @pytest.fixture
 def actions(alice, bob, carol, person, conversation, leigh):
-    overdue = AgreedActionFactory(conversation=conversation, due=days(-2),
-                                  what="Refer to the debt advice service")
+    overdue = AgreedActionFactory(
+        conversation=conversation, due=days(-2), what="Refer to the debt advice service"
+    )
     soon = AgreedActionFactory(conversation=conversation, due=days(3))
     AgreedActionFactory(conversation=conversation, due=days(4))  # not yet
     AgreedActionFactory(conversation=conversation, due=days(-5), status=ActionStatus.DONE)
@@ -95,9 +96,9 @@ def test_tomorrow_they_are_sent_again(actions, bob):
 
 
 def test_an_email_that_cannot_be_sent_is_tried_again_next_time(actions, bob):
-    with mock.patch("conversations.reminders.send_mail", side_effect=OSError("no mail server")):
-        with pytest.raises(OSError):
-            run()
+    failing = mock.patch("conversations.reminders.send_mail", side_effect=OSError("no mail"))
+    with failing, pytest.raises(OSError):
+        run()
     assert ReminderSent.objects.count() == 0
     run()
     assert len(mail.outbox) == 3

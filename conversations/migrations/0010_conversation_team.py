@@ -27,7 +27,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conversations", "0008_action_owner_team_statistics"),
+        ("conversations", "0009_positive_risk_decisions"),
         ("deal", "0001_initial"),
         ("people", "0001_initial"),
     ]
