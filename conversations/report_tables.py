@@ -229,7 +229,47 @@ def sections(report: Report) -> list[Table]:
             for w in report.wellbeing
         ],
     )
-    tables = [conversations, actions, came_back, themes, wellbeing]
+    decisions = Table(
+        slug="decisions",
+        heading="Positive-risk decisions backed",
+        description=(
+            "Decisions a manager backed in each month, and how they went, as recorded at "
+            "their review."
+        ),
+        headers=[
+            "Month backed",
+            "Backed",
+            "Went well",
+            "Partly went well",
+            "Did not go as hoped",
+            "Not reviewed yet",
+        ],
+        rows=[
+            [
+                _month(m.month),
+                _count(m.backed),
+                _count(m.went_well),
+                _count(m.partly),
+                _count(m.not_as_hoped),
+                _count(m.outcome_to_come),
+            ]
+            for m in months
+        ],
+        total=[
+            Cell("All months"),
+            *(
+                _count(sum(getattr(m, name) for m in months))
+                for name in ("backed", "went_well", "partly", "not_as_hoped", "outcome_to_come")
+            ),
+        ],
+        charts=both_sizes(
+            month_chart,
+            "Positive-risk decisions backed each month",
+            _described(months, "decisions backed", lambda m: f"{m.backed:,}"),
+            [(m.month, m.backed) for m in months],
+        ),
+    )
+    tables = [conversations, actions, came_back, decisions, themes, wellbeing]
     if len(report.by_team) > 1:
         tables.append(
             Table(

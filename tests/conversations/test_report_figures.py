@@ -10,12 +10,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conversations.models import ActionStatus, ConversationStatus
+from conversations.models import ActionStatus, ConversationStatus, DecisionOutcome
 from conversations.reports import Period, build_report
 from tests.factories import (
     AgreedActionFactory,
     ConversationFactory,
     PersonFactory,
+    RiskDecisionFactory,
     ThemeFactory,
 )
 
@@ -100,6 +101,22 @@ def council(alice, carol, wigan, leigh):
     action(draft, ActionStatus.DRAFT, dt.date(2026, 2, 20))
     # Leigh's: on time, 5 days.
     action(l1, ActionStatus.DONE, dt.date(2026, 1, 30), at(2026, 1, 20))
+
+    # Positive-risk decisions, by the month they were backed.
+    def decision(who, backed_at, outcome=None):
+        if outcome is None:
+            return RiskDecisionFactory(person=who, backed=True, backed_at=backed_at)
+        return RiskDecisionFactory(
+            person=who, with_outcome=True, backed_at=backed_at, outcome=outcome
+        )
+
+    decision(p1, at(2026, 1, 7), DecisionOutcome.WENT_WELL)
+    decision(p2, at(2026, 1, 9), DecisionOutcome.NOT_AS_HOPED)
+    decision(p3, at(2026, 1, 30))  # not reviewed yet
+    decision(p4, at(2026, 3, 2), DecisionOutcome.PARTLY)
+    decision(p5, at(2025, 12, 20), DecisionOutcome.WENT_WELL)  # before the period
+    RiskDecisionFactory(person=p6)  # waiting: not backed
+    decision(q1, at(2026, 1, 8), DecisionOutcome.WENT_WELL)  # Leigh's
     return {"wigan": wigan, "leigh": leigh}
 
 
@@ -144,6 +161,12 @@ def test_every_figure_of_one_team(council, django_assert_num_queries):
     assert (jan.first_conversations, jan.came_back, jan.came_back_percent) == (2, 1, 50)
     assert (feb.first_conversations, feb.came_back, feb.came_back_percent) == (1, 0, 0)
     assert (mar.first_conversations, mar.came_back, mar.came_back_percent) == (1, 1, 100)
+
+    # Decisions backed: January P1's (went well), P2's (not as hoped), P3's
+    # (not reviewed yet) = 3; February none; March P4's (partly) = 1. P5's
+    # was backed in December, P6's is waiting, Q1's is Leigh's.
+    assert (jan.backed, jan.went_well, jan.not_as_hoped, jan.outcome_to_come) == (3, 1, 1, 1)
+    assert (feb.backed, mar.backed, mar.partly) == (0, 1, 1)
 
     # Themes: Money c2, c3, c4 = 3; Housing c2 and P3's = 2 (not the draft's);
     # Loneliness c5 = 1 (Leigh's is not Wigan's).
