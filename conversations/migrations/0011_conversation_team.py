@@ -27,7 +27,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conversations", "0009_positive_risk_decisions"),
+        ("conversations", "0010_comments_and_team_view_indexes"),
         ("deal", "0001_initial"),
         ("people", "0001_initial"),
     ]
