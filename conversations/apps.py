@@ -26,6 +26,12 @@ class ConversationsConfig(AppConfig):
         team_figures.register(DRAFTS)
         team_figures.register(DECISIONS)
         register_sections()
+        from conversations.subject_access import register_exporters
+
+        register_exporters()
+        from conversations.retention import register_retention
+
+        register_retention()
         person_moved_team.connect(move_actions_with_person, dispatch_uid="move_actions_with_person")
         register_navigation(
             NavItem(

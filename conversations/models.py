@@ -420,6 +420,9 @@ class FollowUp(models.Model):
     """One step in an action's trail: a note, a change of status or of owner.
     Kept in order with who and when; never changed afterwards."""
 
+    # The app's database role may only INSERT and SELECT (deal.database_roles).
+    append_only = True
+
     action = models.ForeignKey(AgreedAction, on_delete=models.PROTECT, related_name="follow_ups")
     kind = models.CharField(max_length=20, choices=FollowUpKind.choices)
     note = models.TextField(blank=True)
@@ -669,6 +672,9 @@ class DecisionStep(models.Model):
     """One step in a decision's trail: proposed, backed, asked to talk first,
     revised, a later thought, the outcome. Kept in order with who and when;
     never changed afterwards."""
+
+    # The app's database role may only INSERT and SELECT (deal.database_roles).
+    append_only = True
 
     decision = models.ForeignKey(RiskDecision, on_delete=models.PROTECT, related_name="steps")
     kind = models.CharField(max_length=20, choices=DecisionStepKind.choices)

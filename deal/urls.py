@@ -59,6 +59,7 @@ urlpatterns = [
     path("reports/", include("conversations.report_urls")),
     path("manage/themes/", include("conversations.theme_urls")),
     path("manage/", include("deal.manage_urls")),
+    path("governance/", include("deal.governance_urls")),
     path("admin/", admin.site.urls),
 ]
 
