@@ -133,7 +133,9 @@ def _conversation_save(
 ) -> tuple[Conversation, bool]:
     with transaction.atomic():
         if conversation is None:
-            conversation = Conversation(person=person, recorded_by=actor.user)
+            conversation = Conversation(
+                person=person, team_id=person.team_id, recorded_by=actor.user
+            )
             if submission_key is not None:
                 conversation.submission_key = submission_key
             creating = True

@@ -285,6 +285,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# The service's address, for the links in emails sent with no request to take
+# it from (manage.py send_reminders).
+SERVICE_URL = env_str("SERVICE_URL", "http://127.0.0.1:8000" if LOCAL else "").rstrip("/")
 
 # --- Language, time ----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -57,6 +57,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("", include("conversations.urls")),
     path("risks/", include("conversations.decision_urls")),
+    path("reports/", include("conversations.report_urls")),
     path("manage/themes/", include("conversations.theme_urls")),
     path("manage/", include("deal.manage_urls")),
     path("governance/", include("deal.governance_urls")),
