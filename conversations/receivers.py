@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 
+from conversations import decision_services
 from conversations.models import ActionStatus, AgreedAction
 from deal.models import Membership
 
@@ -25,3 +26,10 @@ def move_actions_with_person(sender, *, person, actor, receiving_worker=None, **
             Exists(in_new_team)
         ).update(responsible=receiving_worker)
     return f"{moved} agreed action{'' if moved == 1 else 's'}"
+
+
+def move_decisions_with_person(sender, *, person, actor, **kwargs) -> str:
+    """Positive-risk decisions carry their person's team too: the team that
+    now holds the person backs and learns from them."""
+    moved = decision_services.decisions_move_with_person(person=person)
+    return f"{moved} positive-risk decision{'' if moved == 1 else 's'}" if moved else ""

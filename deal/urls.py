@@ -56,8 +56,11 @@ urlpatterns = [
     path("pulse/", team_views.answer_pulse, name="pulse"),
     path("people/", include("people.urls")),
     path("", include("conversations.urls")),
+    path("risks/", include("conversations.decision_urls")),
+    path("reports/", include("conversations.report_urls")),
     path("manage/themes/", include("conversations.theme_urls")),
     path("manage/", include("deal.manage_urls")),
+    path("governance/", include("deal.governance_urls")),
     path("admin/", admin.site.urls),
 ]
 
