@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conversations import decision_services
 from conversations.models import AgreedAction
 
 
@@ -10,3 +11,10 @@ def move_actions_with_person(sender, *, person, actor, **kwargs) -> str:
     table): they move with the person, to the team that now holds them."""
     moved = AgreedAction.objects.filter(person=person).update(team=person.team)
     return f"{moved} agreed action{'' if moved == 1 else 's'}"
+
+
+def move_decisions_with_person(sender, *, person, actor, **kwargs) -> str:
+    """Positive-risk decisions carry their person's team too: the team that
+    now holds the person backs and learns from them."""
+    moved = decision_services.decisions_move_with_person(person=person)
+    return f"{moved} positive-risk decision{'' if moved == 1 else 's'}" if moved else ""

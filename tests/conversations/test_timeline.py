@@ -22,10 +22,10 @@ from tests.factories import (
 # Every query the profile page makes, with a full record: sign-in (session,
 # user, teams), the person, the audit entry, what matters (and how many
 # earlier versions), profile entries, people in their life, open actions,
-# wellbeing answers, the timeline's page of keys, and one read for each of
-# the three kinds of event on the page. (The session is saved at most once a
-# minute, so not on these pages.)
-PROFILE_QUERIES = 14
+# positive-risk decisions, wellbeing answers, the timeline's page of keys,
+# and one read for each of the three kinds of event on the page. (The session
+# is saved at most once a minute, so not on these pages.)
+PROFILE_QUERIES = 15
 
 
 @pytest.fixture
