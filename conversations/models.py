@@ -692,6 +692,7 @@ class DecisionStep(models.Model):
 
 class ReminderKind(models.TextChoices):
     MY_ACTIONS = "my_actions", "Your overdue and due-soon actions"
+    MY_REVIEWS = "my_reviews", "Your positive-risk decisions due for review"
     TEAM_SUMMARY = "team_summary", "Your team's actions"
 
 

@@ -1,6 +1,8 @@
 """The daily reminder emails (manage.py send_reminders): to each responsible
 member of staff, their overdue actions and those due in the next 3 days; to
-each manager, a short summary of each team they manage.
+each worker who proposed a backed positive-risk decision, its review when it
+is overdue or due in the next 3 days; to each manager, a short summary of
+each team they manage.
 
 What an email holds. Email leaves the service: it is kept on mail servers
 and phones the council does not control, forwarded, read over a shoulder. So
@@ -31,7 +33,13 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from conversations.models import AgreedAction, ReminderKind, ReminderSent
+from conversations.models import (
+    AgreedAction,
+    DecisionStatus,
+    ReminderKind,
+    ReminderSent,
+    RiskDecision,
+)
 from deal.models import Membership, Role, Team, User
 
 DUE_SOON_DAYS = 3
@@ -111,6 +119,54 @@ def action_reminders(today: dt.date) -> list[Reminder]:
     return reminders
 
 
+def review_reminders(today: dt.date) -> list[Reminder]:
+    """One email for each active worker who proposed backed decisions whose
+    review is overdue or due in the next 3 days: the outcome is theirs to
+    record. One query. Like the actions' email, it names only the person's
+    first name, never what the decision is about."""
+    decisions = (
+        RiskDecision.objects.filter(
+            status=DecisionStatus.BACKED,
+            review_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+            proposed_by__is_active=True,
+        )
+        .select_related("person", "proposed_by")
+        .order_by("proposed_by_id", "review_date", "id")
+    )
+    reminders = []
+    for user, theirs in itertools.groupby(decisions, key=lambda d: d.proposed_by):
+        theirs = list(theirs)
+        lines = [f"Hello {user.get_short_name()},", ""]
+        lines.append(f"Positive-risk decisions to review ({len(theirs)}):")
+        for decision in theirs[:MOST_LISTED]:
+            person = decision.person.preferred_name or decision.person.given_name
+            when = "was due" if decision.review_date < today else "due"
+            lines.append(
+                f"- with {person}, review {when} {_long(decision.review_date)}: "
+                f"{_link(decision.get_absolute_url())}"
+            )
+        if len(theirs) > MOST_LISTED:
+            lines.append(f"- and {len(theirs) - MOST_LISTED} more")
+        lines += [
+            "",
+            "Record how it went and what was learned on each decision's page.",
+            "",
+            "This email leaves out what each decision is about and who it is with beyond "
+            "their first name, to keep people's details in the service. Sign in to see them.",
+        ]
+        overdue = sum(d.review_date < today for d in theirs)
+        reminders.append(
+            Reminder(
+                user=user,
+                kind=ReminderKind.MY_REVIEWS,
+                subject=f"Decisions to review: {len(theirs)}"
+                + (f" ({overdue} overdue)" if overdue else ""),
+                body="\n".join(lines) + "\n",
+            )
+        )
+    return reminders
+
+
 def team_summaries(today: dt.date) -> list[Reminder]:
     """One email for each active manager whose teams have overdue actions,
     actions due in the next 3 days, or open actions with someone who has
@@ -184,7 +240,7 @@ def send_reminders(today: dt.date | None = None) -> tuple[int, int]:
     were sent and how many had been already."""
     today = today or timezone.localdate()
     sent = skipped = 0
-    for reminder in [*action_reminders(today), *team_summaries(today)]:
+    for reminder in [*action_reminders(today), *review_reminders(today), *team_summaries(today)]:
         with transaction.atomic():
             claim, claimed = ReminderSent.objects.get_or_create(
                 user=reminder.user, day=today, kind=reminder.kind

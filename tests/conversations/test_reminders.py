@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from conversations.factories import RiskDecisionFactory
 from conversations.models import ActionStatus, ReminderSent
 from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory
 
@@ -132,7 +133,35 @@ def test_queries_do_not_grow_with_actions(conversation, alice, bob, rows):
         AgreedActionFactory(conversation=conversation, due=days(n % 5 - 2))
     with CaptureQueriesContext(connection) as queries:
         run()
-    # Alice's actions, the managers, the teams' figures, their names; for
-    # each of the two emails a claim (savepoint, look, savepoint, insert,
-    # release, release).
-    assert len(queries) == 4 + 2 * 6, [q["sql"][:80] for q in queries]
+    # Alice's actions, decisions due for review, the managers, the teams'
+    # figures, their names; for each of the two emails a claim (savepoint,
+    # look, savepoint, insert, release, release).
+    assert len(queries) == 5 + 2 * 6, [q["sql"][:80] for q in queries]
+
+
+def test_a_worker_is_reminded_of_backed_decisions_due_for_review(alice, bob, person):
+    overdue = RiskDecisionFactory(
+        person=person, proposed_by=alice, backed=True, backed_by=bob, review_date=days(-1),
+        what="Take the train to Manchester alone",
+    )  # fmt: skip
+    soon = RiskDecisionFactory(
+        person=person, proposed_by=alice, backed=True, backed_by=bob, review_date=days(3)
+    )
+    # Not yet due; not backed yet; and one whose outcome is in: none of these.
+    RiskDecisionFactory(
+        person=person, proposed_by=alice, backed=True, backed_by=bob, review_date=days(4)
+    )
+    RiskDecisionFactory(person=person, proposed_by=alice, review_date=days(-3))
+    RiskDecisionFactory(
+        person=person, proposed_by=alice, with_outcome=True, backed_by=bob, review_date=days(-9)
+    )
+    run()
+    (email,) = [m for m in emails_to("alice@example.org") if "review" in m.subject]
+    assert email.subject == "Decisions to review: 2 (1 overdue)"
+    assert f"https://deal.example.gov.uk/risks/{overdue.pk}/" in email.body
+    assert f"https://deal.example.gov.uk/risks/{soon.pk}/" in email.body
+    assert email.body.count("/risks/") == 2
+    assert "Peggy" in email.body
+    assert "Manchester" not in email.body and "Hughes" not in email.body
+    run()  # again the same day: nothing new
+    assert len([m for m in emails_to("alice@example.org") if "review" in m.subject]) == 1
