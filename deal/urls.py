@@ -58,6 +58,8 @@ urlpatterns = [
     path("", include("conversations.urls")),
     path("manage/themes/", include("conversations.theme_urls")),
     path("manage/", include("deal.manage_urls")),
+    # The directory sits on top of the other apps: mounted by name, never imported.
+    path("directory/", include("directory.urls")),
     path("admin/", admin.site.urls),
 ]
 

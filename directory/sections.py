@@ -1,0 +1,26 @@
+"""What the directory adds to pages other apps draw (deal/sections.py): the
+groups a person is connected to, on their profile; and a way into the
+directory from My work."""
+
+from __future__ import annotations
+
+from directory.models import Connection
+
+
+def profile_groups(request, person) -> dict:
+    """Each group the person is connected to once, with the latest action
+    that connects them; retired groups stay, marked so."""
+    connections = (
+        Connection.objects.live()
+        .filter(action__person=person)
+        .select_related("service", "action")
+        .order_by("service__name", "service_id", "-action__created_at", "-id")
+    )
+    groups = {}
+    for connection in connections:
+        groups.setdefault(connection.service_id, connection)
+    return {"group_connections": list(groups.values()), "person": person}
+
+
+def my_work_link(request, subject) -> dict:
+    return {}
