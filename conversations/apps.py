@@ -7,6 +7,33 @@ class ConversationsConfig(AppConfig):
 
     def ready(self) -> None:
         from conversations.open_work import open_actions
+        from conversations.receivers import move_actions_with_person
+        from conversations.sections import register_sections
         from deal.open_work import register
+        from deal.permissions import Capability, user_can
+        from deal.sections import NavItem, register_navigation
+        from people.signals import person_moved_team
 
         register(open_actions)
+        register_sections()
+        person_moved_team.connect(move_actions_with_person, dispatch_uid="move_actions_with_person")
+        register_navigation(
+            NavItem(
+                "actions",
+                "Actions",
+                "conversations:actions",
+                lambda user: user_can(user, Capability.WORK_WITH_PEOPLE),
+                30,
+                ("conversations:actions", "conversations:action"),
+            )
+        )
+        register_navigation(
+            NavItem(
+                "themes",
+                "Themes",
+                "themes:list",
+                lambda user: user_can(user, Capability.MANAGE_STAFF),
+                62,
+                ("themes",),
+            )
+        )

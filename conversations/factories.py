@@ -12,10 +12,13 @@ from conversations.models import (
     Conversation,
     ConversationKind,
     ConversationStatus,
+    DecisionOutcome,
+    DecisionStatus,
     FollowUp,
     FollowUpKind,
     Owner,
     Place,
+    RiskDecision,
     Theme,
 )
 from people.factories import PersonFactory
@@ -76,3 +79,47 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     kind = FollowUpKind.NOTE
     note = "Rang them; they have an appointment next week."
     by = factory.SelfAttribute("action.created_by")
+
+
+class RiskDecisionFactory(factory.django.DjangoModelFactory):
+    """A positive-risk decision waiting for backing; the traits `backed` and
+    `with_outcome` move it on (set `backed_by` to a manager of the team)."""
+
+    class Meta:
+        model = RiskDecision
+
+    person = factory.SubFactory(PersonFactory)
+    team = factory.SelfAttribute("person.team")
+    proposed_by = factory.SelfAttribute("person.created_by")
+    what = factory.Iterator(
+        [
+            "Go to the football on her own by bus",
+            "Cook his own tea with the gas hob",
+            "Walk to the allotment alone in the mornings",
+            "Stay at home with support rather than move into a care home",
+        ]
+    )
+    why_it_matters = "It is what makes the week feel like their own."
+    benefits = "Confidence, friends, and getting out of the house."
+    what_could_go_wrong = "A fall, or getting lost on the way back."
+    risk_of_not_doing = "Lonely at home, losing confidence and the habit of going out."
+    what_will_help = "A mobile phone with the team's number, and a trial run with their son."
+    their_view = "I know the way. I just need someone to say I can."
+    review_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=28))
+    status = DecisionStatus.WAITING
+
+    class Params:
+        backed = factory.Trait(
+            status=DecisionStatus.BACKED,
+            backed_at=factory.LazyFunction(timezone.now),
+            backing_comment="We will back you.",
+        )
+        with_outcome = factory.Trait(
+            status=DecisionStatus.OUTCOME_RECORDED,
+            backed_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30)),
+            review_date=factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1)),
+            outcome=DecisionOutcome.WENT_WELL,
+            learning="A trial run first made all the difference.",
+            outcome_recorded_by=factory.SelfAttribute("proposed_by"),
+            outcome_recorded_at=factory.LazyFunction(timezone.now),
+        )

@@ -391,3 +391,215 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.by} at {self.at:%d %b %Y %H:%M}"
+
+
+# --- Positive-risk decisions ----------------------------------------------------
+
+
+class DecisionStatus(models.TextChoices):
+    """Where a positive-risk decision has got to. A manager backs it or asks to
+    talk first; after talking, the worker revises it and it waits again. Once
+    backed, at or after the review date, the worker records how it went."""
+
+    WAITING = "waiting", "Waiting for backing"
+    TALK_FIRST = "talk_first", "Talk first"
+    BACKED = "backed", "Backed"
+    OUTCOME_RECORDED = "outcome_recorded", "Outcome recorded"
+
+
+class DecisionOutcome(models.TextChoices):
+    WENT_WELL = "went_well", "Went well"
+    PARTLY = "partly", "Partly went well"
+    NOT_AS_HOPED = "not_as_hoped", "Did not go as hoped"
+
+
+# The proposal itself: locked once a manager has backed it.
+DECISION_PROPOSAL_FIELDS = (
+    "what",
+    "why_it_matters",
+    "benefits",
+    "what_could_go_wrong",
+    "risk_of_not_doing",
+    "what_will_help",
+    "their_view",
+    "review_date",
+)
+
+
+class RiskDecisionQuerySet(models.QuerySet["RiskDecision"]):
+    def visible_to(self, user) -> RiskDecisionQuerySet:
+        """Decisions of the user's teams: nobody outside the team sees one (an
+        admin, in no team, sees none)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(team_id__in=user.team_ids())
+
+    def waiting(self) -> RiskDecisionQuerySet:
+        return self.filter(status=DecisionStatus.WAITING)
+
+    def proposed_by(self, user) -> RiskDecisionQuerySet:
+        return self.filter(proposed_by=user)
+
+    def waiting_for_backing_by(self, user) -> RiskDecisionQuerySet:
+        """What a manager could back: waiting, in a team they manage, and not
+        their own proposal. Empty for anyone who is not a manager."""
+        if not user.is_authenticated or not user.is_manager:
+            return self.none()
+        return self.visible_to(user).waiting().exclude(proposed_by=user)
+
+    def due_for_review(self, today: dt.date | None = None) -> RiskDecisionQuerySet:
+        """Backed, and the review date has come: the outcome can be recorded."""
+        today = today or timezone.localdate()
+        return self.filter(status=DecisionStatus.BACKED, review_date__lte=today)
+
+    def review_overdue(self, today: dt.date | None = None) -> RiskDecisionQuerySet:
+        """Backed, and the review date has passed with no outcome recorded."""
+        today = today or timezone.localdate()
+        return self.filter(status=DecisionStatus.BACKED, review_date__lt=today)
+
+    def backed(self) -> RiskDecisionQuerySet:
+        """Every decision a manager backed, whether or not its outcome is in."""
+        return self.filter(backed_at__isnull=False)
+
+    def with_outcome(self) -> RiskDecisionQuerySet:
+        return self.filter(status=DecisionStatus.OUTCOME_RECORDED)
+
+    def with_joins(self) -> RiskDecisionQuerySet:
+        return self.select_related("person", "proposed_by", "backed_by", "team")
+
+
+class RiskDecision(models.Model):
+    """A positive-risk decision: something a person wants to do that carries a
+    risk, thought through with them by a worker and backed by a manager of the
+    person's team ("We will back you"), then looked back on to learn from."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="risk_decisions")
+    # Copied from the person, like AgreedAction.team, so the lists filter on
+    # one table; it moves with the person when they change team.
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="risk_decisions")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="risk_decisions_proposed"
+    )
+
+    what = models.CharField("What they want to do", max_length=500)
+    why_it_matters = models.TextField("Why it matters to them")
+    benefits = models.TextField("What good could come of it")
+    what_could_go_wrong = models.TextField("What could go wrong")
+    risk_of_not_doing = models.TextField("The risk of not doing it")
+    what_will_help = models.TextField("What will help it go well")
+    their_view = models.TextField("What they say about it, in their words")
+    review_date = models.DateField("Review date")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="risk_decisions")
+
+    status = models.CharField(
+        max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.WAITING
+    )
+    backed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="risk_decisions_backed",
+    )
+    backed_at = models.DateTimeField(null=True, blank=True)
+    backing_comment = models.TextField(blank=True)
+
+    outcome = models.CharField(max_length=20, choices=DecisionOutcome.choices, blank=True)
+    learning = models.TextField("What was learned", blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Raised on every change: a change made from an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    # From the propose page's address: Back then send again finds this
+    # decision instead of making a second one.
+    submission_key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+
+    objects = RiskDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The team's list by status, and what waits for backing.
+            models.Index(fields=["team", "status", "-created_at"], name="decision_team_idx"),
+            # A worker's own, and their reviews by date.
+            models.Index(
+                fields=["proposed_by", "status", "review_date"], name="decision_proposer_idx"
+            ),
+            # Reviews coming up or overdue across a team.
+            models.Index(fields=["team", "status", "review_date"], name="decision_review_idx"),
+            # The learning page: outcomes, newest first, by kind of outcome.
+            models.Index(
+                fields=["team", "outcome", "-outcome_recorded_at"], name="decision_outcome_idx"
+            ),
+            models.Index(fields=["person", "-created_at"], name="decision_person_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.what
+
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_locked(self) -> bool:
+        """Backed: the proposal's text stands as it was backed."""
+        return self.status in (DecisionStatus.BACKED, DecisionStatus.OUTCOME_RECORDED)
+
+    def may_be_revised_by(self, user) -> bool:
+        return not self.is_locked and self.proposed_by_id == user.pk
+
+    def may_be_backed_by(self, user) -> bool:
+        """A manager of the person's team, never for their own proposal."""
+        return (
+            self.status == DecisionStatus.WAITING
+            and user.is_manager
+            and self.proposed_by_id != user.pk
+            and self.team_id in user.team_ids()
+        )
+
+    def is_due_for_review(self, today: dt.date | None = None) -> bool:
+        return self.status == DecisionStatus.BACKED and self.review_date <= (
+            today or timezone.localdate()
+        )
+
+    def is_review_overdue(self, today: dt.date | None = None) -> bool:
+        return self.status == DecisionStatus.BACKED and self.review_date < (
+            today or timezone.localdate()
+        )
+
+
+class DecisionStepKind(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    REVISED = "revised", "Revised and sent again"
+    BACKED = "backed", "Backed"
+    TALK_FIRST = "talk_first", "Asked to talk first"
+    OUTCOME = "outcome", "Outcome recorded"
+    NOTE = "note", "Note"
+
+
+class DecisionStep(models.Model):
+    """One step in a decision's trail: proposed, backed, asked to talk first,
+    revised, a later thought, the outcome. Kept in order with who and when;
+    never changed afterwards."""
+
+    decision = models.ForeignKey(RiskDecision, on_delete=models.PROTECT, related_name="steps")
+    kind = models.CharField(max_length=20, choices=DecisionStepKind.choices)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["decision", "at"], name="decision_step_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.by} at {self.at:%d %b %Y %H:%M}"

@@ -9,13 +9,9 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from conversations.models import DUE_SOON_DAYS, AgreedAction, Conversation, ConversationStatus
 from deal.permissions import Capability, user_can
+from deal.sections import sections_for
 from deal.services import admins_waiting_for, memberships_waiting_for
-from people.models import Person
-
-# Each list on the home page shows this many, with a count of the rest.
-HOME_LIST_LENGTH = 10
 
 
 @login_required
@@ -29,27 +25,6 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     if not user_can(user, Capability.WORK_WITH_PEOPLE):
         return render(request, "home_admin.html", {"joiners_waiting": joiners_waiting})
-    my_actions = (
-        AgreedAction.objects.visible_to(user)
-        .responsible(user)
-        .overdue_or_due_soon()
-        .with_joins()
-        .overdue_first()
-    )
-    drafts = Conversation.objects.visible_to(user).drafts_of(user).with_joins()
-    recent = (
-        Conversation.objects.visible_to(user)
-        .filter(recorded_by=user, status=ConversationStatus.COMPLETE)
-        .with_joins()
-    )
-    my_people = (
-        Person.objects.visible_to(user)
-        .filter(named_worker=user, status="open")
-        .order_by("-updated_at")
-    )
-    my_actions_count = my_actions.count()
-    drafts_count = drafts.count()
-    my_people_count = my_people.count()
     # A joiner sees none of a team's people until a manager confirms them.
     teams_waiting = list(
         user.memberships.waiting().order_by("team__name").values_list("team__name", flat=True)
@@ -58,15 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "home.html",
         {
-            "my_actions": my_actions[:HOME_LIST_LENGTH],
-            "my_actions_count": my_actions_count,
-            "my_actions_more": max(my_actions_count - HOME_LIST_LENGTH, 0),
-            "drafts": drafts[:HOME_LIST_LENGTH],
-            "drafts_more": max(drafts_count - HOME_LIST_LENGTH, 0),
-            "recent": recent[:HOME_LIST_LENGTH],
-            "my_people": my_people[:HOME_LIST_LENGTH],
-            "my_people_more": max(my_people_count - HOME_LIST_LENGTH, 0),
-            "due_soon_days": DUE_SOON_DAYS,
+            # Each app adds its part of My work (deal/sections.py).
+            "sections": sections_for("my_work", request),
+            "links": sections_for("my_work_links", request),
             "joiners_waiting": joiners_waiting,
             "teams_waiting": teams_waiting,
         },

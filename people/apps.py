@@ -7,6 +7,21 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from deal.open_work import register
+        from deal.permissions import Capability, user_can
+        from deal.sections import NavItem, register_navigation
         from people.open_work import named_worker_people
+        from people.sections import register_sections
 
         register(named_worker_people)
+        register_sections()
+        register_navigation(
+            NavItem(
+                "people",
+                "People",
+                "people:find",
+                lambda user: user_can(user, Capability.WORK_WITH_PEOPLE),
+                20,
+                # A person's conversations and actions are theirs, so under People.
+                ("people", "conversations"),
+            )
+        )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -15,11 +13,6 @@ from simple_history.models import HistoricalRecords
 
 from deal.models import Team
 from people.search import SearchQuery, normalise_name
-
-if TYPE_CHECKING:
-    from conversations.models import AgreedAction
-    from conversations.timeline import Timeline
-    from conversations.wellbeing import Wellbeing
 
 
 class PreferredContact(models.TextChoices):
@@ -359,80 +352,25 @@ class PersonInLife(models.Model):
         return f"{self.name} ({self.relationship})"
 
 
-@dataclass
-class Profile:
-    """Everything the profile page shows about a person, read in a fixed number
-    of queries whatever the size of their record."""
-
-    what_matters: WhatMatters | None
-    earlier_what_matters: int
-    entries: dict[str, list[ProfileEntry]] = field(default_factory=dict)
-    archived_entries: dict[str, list[ProfileEntry]] = field(default_factory=dict)
-    people_in_life: list[PersonInLife] = field(default_factory=list)
-    # Open agreed actions, overdue first.
-    open_actions: list[AgreedAction] = field(default_factory=list)
-    wellbeing: Wellbeing | None = None
-    timeline: Timeline | None = None
-
-    @property
-    def strengths(self) -> list[ProfileEntry]:
-        return self.entries[EntryKind.STRENGTH]
-
-    @property
-    def interests(self) -> list[ProfileEntry]:
-        return self.entries[EntryKind.INTEREST]
-
-    @property
-    def needs(self) -> list[ProfileEntry]:
-        return self.entries[EntryKind.NEED]
-
-    def sections(self) -> list[dict]:
-        """Strengths, interests and needs in the order a good conversation
-        takes them, each with its current and archived entries."""
-        return [
-            {
-                "kind": kind,
-                "entries": self.entries[kind],
-                "archived": self.archived_entries[kind],
-            }
-            for kind in (EntryKind.STRENGTH, EntryKind.INTEREST, EntryKind.NEED)
-        ]
-
-
-def load_profile(person: Person, *, timeline_page: int | str | None = None) -> Profile:
-    """The person's profile, with the page of their timeline asked for."""
-    # The conversations app builds on this one, so it is imported here, not
-    # at the top, to keep the import graph one-way.
-    from conversations.models import AgreedAction
-    from conversations.timeline import person_timeline
-    from conversations.wellbeing import person_wellbeing
-
-    # The newest version, with how many there are, in one round trip.
+def latest_what_matters(person: Person) -> tuple[WhatMatters | None, int]:
+    """The newest version of what matters to them, and how many earlier
+    versions are kept, in one round trip."""
     versions = list(
         person.what_matters.select_related("recorded_by").annotate(
             versions=Window(expression=Count("id"))
         )[:1]
     )
-    earlier = versions[0].versions - 1 if versions else 0
-    entries: dict[str, list[ProfileEntry]] = {kind: [] for kind in EntryKind}
+    return (versions[0], versions[0].versions - 1) if versions else (None, 0)
+
+
+def profile_entries(person: Person) -> list[dict]:
+    """Strengths, interests and needs in the order a good conversation takes
+    them, each with its current and archived entries, in one query."""
+    current: dict[str, list[ProfileEntry]] = {kind: [] for kind in EntryKind}
     archived: dict[str, list[ProfileEntry]] = {kind: [] for kind in EntryKind}
     for entry in person.entries.select_related("recorded_by"):
-        (archived if entry.is_archived else entries)[entry.kind].append(entry)
-    open_actions = list(
-        AgreedAction.objects.filter(person=person)
-        .open()
-        .overdue_first()
-        .select_related("owner_user")
-    )
-    for action in open_actions:
-        action.person = person  # for owner_display, without a query each
-    return Profile(
-        what_matters=versions[0] if versions else None,
-        earlier_what_matters=earlier,
-        entries=entries,
-        archived_entries=archived,
-        people_in_life=list(person.people_in_life.current()),
-        open_actions=open_actions,
-        wellbeing=person_wellbeing(person),
-        timeline=person_timeline(person, timeline_page),
-    )
+        (archived if entry.is_archived else current)[entry.kind].append(entry)
+    return [
+        {"kind": kind, "entries": current[kind], "archived": archived[kind]}
+        for kind in (EntryKind.STRENGTH, EntryKind.INTEREST, EntryKind.NEED)
+    ]

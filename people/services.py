@@ -13,6 +13,7 @@ from deal.audit import Actor, audit_record
 from deal.models import AuditAction
 from deal.permissions import get_for_team
 from people.models import EntryKind, Person, PersonInLife, ProfileEntry, WhatMatters
+from people.signals import person_moved_team
 
 
 def get_person_for(request: HttpRequest, pk: int, *, record_view: bool = True) -> Person:
@@ -66,16 +67,17 @@ def person_update(
     person.full_clean(exclude=["created_by"])
     person.save(update_fields=[*changed, "updated_at"])
     if "team" in changed:
-        # Actions carry their person's team (so the action lists filter on one
-        # table): they move with the person, to the team that now holds them.
-        from conversations.models import AgreedAction  # conversations imports people
-
-        moved = AgreedAction.objects.filter(person=person).update(team=person.team)
+        moved = [
+            words
+            for _receiver, words in person_moved_team.send(Person, person=person, actor=actor)
+            if words
+        ]
         audit_record(
             actor=actor,
             action=AuditAction.CHANGE,
             obj=person,
-            detail=f"Moved to team {person.team_id} with {moved} agreed actions",
+            detail=f"Moved to team {person.team_id}"
+            + (f" with {', '.join(moved)}" if moved else ""),
         )
     audit_record(
         actor=actor, action=AuditAction.CHANGE, obj=person, detail="Changed " + ", ".join(changed)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from deal.audit import Actor, audit_record
 from deal.models import AuditAction
 from deal.permissions import Capability, capability_required
+from deal.sections import sections_for
 from people import services
 from people.forms import (
     ENTRY_WORDS,
@@ -20,7 +21,7 @@ from people.forms import (
     ProfileEntryForm,
     WhatMattersForm,
 )
-from people.models import EntryKind, Person, PersonInLife, ProfileEntry, load_profile
+from people.models import EntryKind, Person, PersonInLife, ProfileEntry
 from people.search import parse_search
 
 PEOPLE_PER_PAGE = 25
@@ -73,8 +74,18 @@ def add(request: HttpRequest) -> HttpResponse:
 @work_with_people
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = services.get_person_for(request, pk)
-    profile = load_profile(person, timeline_page=request.GET.get("timeline_page"))
-    return render(request, "people/detail.html", {"person": person, "profile": profile})
+    # The profile is put together from what each app contributes
+    # (deal/sections.py): this app's details, what matters and entries; the
+    # conversations app's actions, wellbeing and timeline; and so on.
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "buttons": sections_for("profile_buttons", request, person),
+            "sections": sections_for("profile", request, person),
+        },
+    )
 
 
 @work_with_people

@@ -5,6 +5,7 @@ from conversations.factories import (
     AgreedActionFactory,
     ConversationFactory,
     FollowUpFactory,
+    RiskDecisionFactory,
     ThemeFactory,
 )
 from deal.factories import TeamFactory, UserFactory
@@ -22,6 +23,7 @@ __all__ = [
     "PersonFactory",
     "PersonInLifeFactory",
     "ProfileEntryFactory",
+    "RiskDecisionFactory",
     "TeamFactory",
     "ThemeFactory",
     "UserFactory",

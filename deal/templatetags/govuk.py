@@ -160,3 +160,12 @@ def govuk_datetime(value) -> str:
     if not value:
         return ""
     return f"{govuk_date(value)} at {govuk_time(value)}"
+
+
+@register.simple_tag(takes_context=True)
+def render_section(context, section):
+    """Render one of a page's sections (deal/sections.py) with the page's
+    context plus the section's own."""
+    template = context.template.engine.get_template(section.template)
+    with context.push(section.context):
+        return template.render(context)

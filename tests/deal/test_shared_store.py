@@ -46,7 +46,7 @@ def test_a_page_says_the_service_is_unavailable_while_the_database_is_away(
 ):
     client.force_login(alice)
     client.raise_request_exception = False
-    with mock.patch("people.views.load_profile", side_effect=error):
+    with mock.patch("people.views.sections_for", side_effect=error):
         response = client.get(f"/people/{person.pk}/")
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
@@ -59,7 +59,7 @@ def test_a_page_says_the_service_is_unavailable_while_the_database_is_away(
 def test_other_errors_keep_the_problem_page(client, alice, person):
     client.force_login(alice)
     client.raise_request_exception = False
-    with mock.patch("people.views.load_profile", side_effect=ValueError("bug")):
+    with mock.patch("people.views.sections_for", side_effect=ValueError("bug")):
         response = client.get(f"/people/{person.pk}/")
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()

@@ -1,0 +1,100 @@
+"""What the conversations app contributes to pages put together from several
+apps (deal/sections.py): the profile's actions, wellbeing and timeline, and
+My work's actions, drafts and recent conversations."""
+
+from __future__ import annotations
+
+from conversations.models import (
+    DUE_SOON_DAYS,
+    AgreedAction,
+    Conversation,
+    ConversationStatus,
+)
+from conversations.timeline import person_timeline
+from conversations.wellbeing import person_wellbeing
+from deal.sections import MY_WORK_LIST_LENGTH, Section, register
+
+
+def record_button(request, person) -> dict:
+    return {}
+
+
+def open_actions(request, person) -> dict:
+    actions = list(
+        AgreedAction.objects.filter(person=person)
+        .open()
+        .overdue_first()
+        .select_related("owner_user")
+    )
+    for action in actions:
+        action.person = person  # for owner_display, without a query each
+    return {"open_actions": actions}
+
+
+def wellbeing(request, person) -> dict:
+    return {"wellbeing": person_wellbeing(person)}
+
+
+def timeline(request, person) -> dict:
+    return {"timeline": person_timeline(person, request.GET.get("timeline_page"))}
+
+
+def my_actions(request, subject) -> dict:
+    actions = (
+        AgreedAction.objects.visible_to(request.user)
+        .responsible(request.user)
+        .overdue_or_due_soon()
+        .with_joins()
+        .overdue_first()
+    )
+    count = actions.count()
+    return {
+        "my_actions": actions[:MY_WORK_LIST_LENGTH],
+        "my_actions_more": max(count - MY_WORK_LIST_LENGTH, 0),
+        "due_soon_days": DUE_SOON_DAYS,
+    }
+
+
+def drafts(request, subject) -> dict | None:
+    drafts = Conversation.objects.visible_to(request.user).drafts_of(request.user).with_joins()
+    count = drafts.count()
+    if not count:
+        return None
+    return {
+        "drafts": drafts[:MY_WORK_LIST_LENGTH],
+        "drafts_more": max(count - MY_WORK_LIST_LENGTH, 0),
+    }
+
+
+def recent(request, subject) -> dict:
+    conversations = (
+        Conversation.objects.visible_to(request.user)
+        .filter(recorded_by=request.user, status=ConversationStatus.COMPLETE)
+        .with_joins()
+    )
+    return {"recent": conversations[:MY_WORK_LIST_LENGTH]}
+
+
+def links(request, subject) -> dict:
+    return {}
+
+
+def register_sections() -> None:
+    register(
+        "profile_buttons",
+        Section("record", "conversations/sections/record_button.html", record_button, 10),
+    )
+    register(
+        "profile",
+        Section("open_actions", "conversations/sections/open_actions.html", open_actions, 20),
+    )
+    register(
+        "profile", Section("wellbeing", "conversations/sections/wellbeing.html", wellbeing, 30)
+    )
+    register("profile", Section("timeline", "conversations/sections/timeline.html", timeline, 90))
+    register(
+        "my_work", Section("my_actions", "conversations/sections/my_actions.html", my_actions, 10)
+    )
+    register("my_work", Section("drafts", "conversations/sections/drafts.html", drafts, 30))
+    register("my_work", Section("recent", "conversations/sections/recent.html", recent, 50))
+    register("my_work_links", Section("actions", "conversations/sections/links.html", links, 20))

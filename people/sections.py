@@ -1,0 +1,50 @@
+"""What the people app contributes to pages put together from several apps
+(deal/sections.py): the profile's own parts, and My work's people."""
+
+from __future__ import annotations
+
+from deal.sections import MY_WORK_LIST_LENGTH, Section, register
+from people.models import Person, PersonStatus, latest_what_matters, profile_entries
+
+
+def what_matters(request, person: Person) -> dict:
+    latest, earlier = latest_what_matters(person)
+    return {"what_matters": latest, "earlier_what_matters": earlier}
+
+
+def entries(request, person: Person) -> dict:
+    return {"entry_sections": profile_entries(person)}
+
+
+def people_in_life(request, person: Person) -> dict:
+    return {"people_in_life": list(person.people_in_life.current())}
+
+
+def my_people(request, subject) -> dict:
+    people = (
+        Person.objects.visible_to(request.user)
+        .filter(named_worker=request.user, status=PersonStatus.OPEN)
+        .order_by("-updated_at")
+    )
+    count = people.count()
+    return {
+        "my_people": people[:MY_WORK_LIST_LENGTH],
+        "my_people_more": max(count - MY_WORK_LIST_LENGTH, 0),
+    }
+
+
+def links(request, subject) -> dict:
+    return {}
+
+
+def register_sections() -> None:
+    register(
+        "profile", Section("what_matters", "people/sections/what_matters.html", what_matters, 10)
+    )
+    register("profile", Section("entries", "people/sections/entries.html", entries, 40))
+    register(
+        "profile",
+        Section("people_in_life", "people/sections/people_in_life.html", people_in_life, 50),
+    )
+    register("my_work", Section("my_people", "people/sections/my_people.html", my_people, 80))
+    register("my_work_links", Section("people", "people/sections/links.html", links, 10))
