@@ -9,6 +9,7 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Community directory"
 
     def ready(self) -> None:
-        from directory import receivers
+        from directory import receivers, sections
 
         receivers.connect()
+        sections.register_sections()

@@ -4,7 +4,9 @@ directory from My work."""
 
 from __future__ import annotations
 
+from deal.sections import NavItem, Section, register, register_navigation
 from directory.models import Connection
+from directory.permissions import reads_directory
 
 
 def profile_groups(request, person) -> dict:
@@ -24,3 +26,25 @@ def profile_groups(request, person) -> dict:
 
 def my_work_link(request, subject) -> dict:
     return {}
+
+
+def register_sections() -> None:
+    # After people in their life (people, 50), before the timeline (90).
+    register(
+        "profile",
+        Section("directory_groups", "directory/includes/profile_groups.html", profile_groups, 60),
+    )
+    register(
+        "my_work_links",
+        Section("directory", "directory/includes/my_work_link.html", my_work_link, 40),
+    )
+    register_navigation(
+        NavItem(
+            "directory",
+            "Directory",
+            "directory:list",
+            reads_directory,
+            40,
+            ("directory",),
+        )
+    )

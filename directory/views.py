@@ -21,23 +21,12 @@ from deal.permissions import Capability, user_can
 from directory import openreferral, services
 from directory.forms import FindGroupForm, GroupForm, ImportForm, StatusForm
 from directory.models import Connection, Service
+from directory.permissions import edits_directory, reads_directory
 from directory.receivers import GROUP_OWNERS
 
 GROUPS_PER_PAGE = 25
 PEOPLE_PER_PAGE = 25
 SHOWN_PROBLEMS = 50
-
-
-def reads_directory(user) -> bool:
-    """Everyone who works with people, and admins, who look after it."""
-    return user_can(user, Capability.WORK_WITH_PEOPLE) or user_can(user, Capability.MANAGE_STAFF)
-
-
-def edits_directory(user) -> bool:
-    """Managers and admins; frontline workers read it."""
-    return user_can(user, Capability.MANAGE_STAFF) or (
-        user_can(user, Capability.WORK_WITH_PEOPLE) and user.is_manager
-    )
 
 
 def _allowed(check):

