@@ -130,7 +130,8 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["status", "name"], name="service_status_name_idx")]
+        # The list in name order, a page at a time, without sorting them all.
+        indexes = [models.Index(fields=["name", "id"], name="service_name_idx")]
 
     def __str__(self) -> str:
         return self.name
