@@ -28,7 +28,7 @@ def test_anonymous_user_is_sent_to_sign_in(client, walking_group):
         assert response["Location"].startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("who", ["alice", "bob", "carol", "dave"])
+@pytest.mark.parametrize("who", ["alice", "bob", "carol", "dora", "dave"])
 def test_everyone_reads_the_directory(client, request, walking_group, who):
     client.force_login(request.getfixturevalue(who))
     response = client.get(LIST)
@@ -193,7 +193,7 @@ def _connect(person, service, *, by, status=ActionStatus.OPEN):
 
 
 def test_a_group_page_lists_only_the_people_of_my_own_team(
-    client, alice, carol, bob, dave, wigan, leigh, walking_group
+    client, alice, carol, bob, dave, dora, wigan, leigh, walking_group
 ):
     peggy = PersonFactory(given_name="Peggy", family_name="Hughes", team=wigan, created_by=alice)
     ron = PersonFactory(given_name="Ron", family_name="Leighman", team=leigh, created_by=carol)
@@ -208,6 +208,7 @@ def test_a_group_page_lists_only_the_people_of_my_own_team(
         (alice, "Peggy", "Ron"),
         (bob, "Peggy", "Ron"),
         (carol, "Ron", "Peggy"),
+        (dora, "Ron", "Peggy"),
     ):
         client.force_login(who)
         page = client.get(walking_group.get_absolute_url())
