@@ -36,7 +36,13 @@ def wellbeing(request, person) -> dict:
 
 
 def timeline(request, person) -> dict:
-    return {"timeline": person_timeline(person, request.GET.get("timeline_page"))}
+    return {
+        "timeline": person_timeline(
+            person,
+            before=request.GET.get("timeline_before"),
+            after=request.GET.get("timeline_after"),
+        )
+    }
 
 
 def my_actions(request, subject) -> dict:

@@ -1,10 +1,14 @@
 """A person's timeline: their conversations, the actions agreed in them and
 each follow-up of those actions, newest first, a page at a time.
 
-The three kinds live in three tables. One UNION of (when, kind, id) over them
-is ordered and paged in the database, then the objects on the page are read,
-one small query per kind. So a page costs the same few queries whether the
-person has five events or five thousand.
+The three kinds live in three tables. Pages are found by key, not by number
+(keyset paging): each kind gives the next 21 (when, kind, id) rows after the
+last one shown, walking its (person, when) index, one UNION of the three
+picks the 20 that come first and tells whether there are more, and then the
+objects on the page are read, one small query per kind. So a page costs the
+same few queries, and reads the same few rows, whether the person has five
+events or five thousand (counting them, or skipping to page 50 with OFFSET,
+would read them all).
 """
 
 from __future__ import annotations
@@ -12,9 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from math import ceil
 
-from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
@@ -41,6 +43,7 @@ EVENTS_PER_PAGE = 20
 CONVERSATION = 1
 ACTION = 2
 FOLLOW_UP = 3
+KINDS = {str(CONVERSATION), str(ACTION), str(FOLLOW_UP)}
 
 
 @dataclass(frozen=True)
@@ -59,99 +62,149 @@ class TimelineEvent:
 
 @dataclass(frozen=True)
 class Timeline:
-    """A page of events (`page.object_list` holds TimelineEvents); the shared
-    pagination include draws its links from the page."""
+    """A page of events, with the keys of the pages either side of it (None
+    where there is none)."""
 
-    page: Page
-
-    @property
-    def events(self) -> list[TimelineEvent]:
-        return self.page.object_list
+    events: list[TimelineEvent]
+    newer: str | None = None
+    older: str | None = None
 
     @property
     def is_empty(self) -> bool:
-        return self.page.paginator.count == 0
+        return not self.events and self.newer is None
+
+    @property
+    def is_paged(self) -> bool:
+        return bool(self.newer or self.older)
 
 
-def _events_of(person: Person) -> QuerySet:
-    """(at, kind, id) of every event in the person's record, newest first."""
+@dataclass(frozen=True, order=True)
+class EventKey:
+    """Where an event sits in the timeline's order: (when, kind, id)."""
 
-    def columns(qs: QuerySet, kind: int, at: str) -> QuerySet:
-        # The same annotations in the same order on every part of the UNION;
-        # order_by() drops each model's default ordering, which a part of a
-        # UNION may not have.
-        return (
-            qs.order_by()
-            .annotate(
-                event_at=F(at),
-                event_kind=Value(kind, output_field=IntegerField()),
-                event_id=F("pk"),
-            )
-            .values_list("event_at", "event_kind", "event_id")
-        )
+    at: dt.datetime
+    kind: int
+    id: int
 
-    # A discarded draft is gone; a draft's actions are not agreed yet.
-    conversations = columns(
-        Conversation.objects.filter(person=person).exclude(status=ConversationStatus.DISCARDED),
-        CONVERSATION,
-        "happened_at",
-    )
-    actions = columns(
-        AgreedAction.objects.filter(person=person).exclude(status=ActionStatus.DRAFT),
-        ACTION,
-        "created_at",
-    )
+    def __str__(self) -> str:
+        return f"{self.at.astimezone(dt.UTC):%Y%m%dT%H%M%S%f}_{self.kind}_{self.id}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> EventKey | None:
+        """The key in a page link; None for anything else (a link typed by
+        hand, an old page number), which shows the newest page."""
+        at, kind, pk = ((text or "").split("_") + ["", ""])[:3]
+        if not (kind in KINDS and pk.isdigit() and len(pk) < 19 and len(at) == 21):
+            return None
+        try:
+            when = dt.datetime.strptime(at, "%Y%m%dT%H%M%S%f").replace(tzinfo=dt.UTC)
+        except ValueError:
+            return None
+        return cls(when, int(kind), int(pk))
+
+
+def _kinds_of(person: Person) -> list[tuple[int, str, QuerySet]]:
+    """Each kind of event in the person's record: (kind, the column that says
+    when, the rows)."""
     # The steps of one follow-up save (a new status and a note, say) share
     # their moment: they are one entry, found by its first step.
     earlier_step = FollowUp.objects.filter(
         action=OuterRef("action"), at=OuterRef("at"), id__lt=OuterRef("id")
     )
-    follow_ups = columns(
-        FollowUp.objects.filter(action__person=person).filter(~Exists(earlier_step)),
-        FOLLOW_UP,
-        "at",
-    )
-    return conversations.union(actions, follow_ups, all=True).order_by(
-        "-event_at", "-event_kind", "-event_id"
-    )
+    return [
+        # A discarded draft is gone; a draft's actions are not agreed yet.
+        (
+            CONVERSATION,
+            "happened_at",
+            Conversation.objects.filter(person=person).exclude(status=ConversationStatus.DISCARDED),
+        ),
+        (
+            ACTION,
+            "created_at",
+            AgreedAction.objects.filter(person=person).exclude(status=ActionStatus.DRAFT),
+        ),
+        (
+            FOLLOW_UP,
+            "at",
+            FollowUp.objects.filter(action__person=person).filter(~Exists(earlier_step)),
+        ),
+    ]
 
 
-def person_timeline(person: Person, page_number: int | str | None = None) -> Timeline:
-    """The page of the person's timeline asked for: the first page when the
-    number is missing or not a number, the last when it is past the end."""
-    events = _events_of(person)
-    try:
-        number = int(page_number)
-    except (TypeError, ValueError):
-        number = 1
-    rows, total = _page_and_total(events, number) if number >= 1 else ([], 0)
-    if not rows and number != 1:
-        # Past the end (an old link), or below the first: the last page, as
-        # Paginator.get_page does.
-        total = events.count()
-        number = max(ceil(total / EVENTS_PER_PAGE), 1)
-        rows, total = _page_and_total(events, number)
-    paginator = Paginator(events, EVENTS_PER_PAGE)
-    # The count came with the page, so the paginator does not ask again.
-    paginator.__dict__["count"] = total
-    page = Page(_read_events(person, rows), number, paginator)
-    return Timeline(page=page)
+def _beyond(kind: int, at: str, key: EventKey, newer: bool) -> Q:
+    """The rows of one kind that come after `key` in the timeline's order
+    (when, kind, id), going towards older events or, with `newer`, newer ones.
+    The kind is the same on every row of a part, so the comparison of the
+    three columns comes down to one on when (and id, for the key's own kind)."""
+    if kind == key.kind:
+        if newer:
+            return Q(**{f"{at}__gt": key.at}) | Q(**{at: key.at, "pk__gt": key.id})
+        return Q(**{f"{at}__lt": key.at}) | Q(**{at: key.at, "pk__lt": key.id})
+    if newer:
+        return Q(**{f"{at}__gte" if kind > key.kind else f"{at}__gt": key.at})
+    return Q(**{f"{at}__lte" if kind < key.kind else f"{at}__lt": key.at})
 
 
-def _page_and_total(events: QuerySet, number: int) -> tuple[list[tuple], int]:
-    """A page of (at, kind, id) rows and the number of events in all, in one
-    round trip (a window count over the UNION) rather than two."""
-    sql, params = events.query.sql_with_params()
+def _next_rows(person: Person, key: EventKey | None, newer: bool) -> list[EventKey]:
+    """Up to a page and one more of event keys beyond `key` (from the newest
+    when there is none), nearest first, in one round trip."""
+    direction = "" if newer else "-"
+    parts, params = [], []
+    for kind, at, rows in _kinds_of(person):
+        if key is not None:
+            rows = rows.filter(_beyond(kind, at, key, newer))
+        part = (
+            rows.annotate(
+                event_at=F(at),
+                event_kind=Value(kind, output_field=IntegerField()),
+                event_id=F("pk"),
+            )
+            .order_by(f"{direction}{at}", f"{direction}pk")
+            .values_list("event_at", "event_kind", "event_id")[: EVENTS_PER_PAGE + 1]
+        )
+        sql, part_params = part.query.sql_with_params()
+        # Each part is ordered and limited on its own, so it walks its index
+        # and stops; the subselect lets SQLite take an ORDER BY in a UNION.
+        parts.append(f"SELECT * FROM ({sql}) part_{kind}")  # noqa: S608 - our own SQL
+        params.extend(part_params)
+    order = "ASC" if newer else "DESC"
     query = (
-        "SELECT event_at, event_kind, event_id, COUNT(*) OVER () "  # noqa: S608 - our own SQL
-        f"FROM ({sql}) events ORDER BY event_at DESC, event_kind DESC, event_id DESC "
-        "LIMIT %s OFFSET %s"
+        f"SELECT * FROM ({' UNION ALL '.join(parts)}) events "  # noqa: S608 - our own SQL
+        f"ORDER BY event_at {order}, event_kind {order}, event_id {order} LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(query, [*params, EVENTS_PER_PAGE, (number - 1) * EVENTS_PER_PAGE])
-        fetched = cursor.fetchall()
-    total = fetched[0][3] if fetched else 0
-    return [(_as_datetime(at), kind, pk) for at, kind, pk, _ in fetched], total
+        cursor.execute(query, [*params, EVENTS_PER_PAGE + 1])
+        return [EventKey(_as_datetime(at), kind, pk) for at, kind, pk in cursor.fetchall()]
+
+
+def person_timeline(
+    person: Person, before: str | None = None, after: str | None = None
+) -> Timeline:
+    """The newest page of the person's timeline, or the page of events just
+    older than the key `before`, or just newer than the key `after` (the keys
+    of the page links). A key that is not one shows the newest page."""
+    newer = EventKey.parse(after)
+    older = None if newer else EventKey.parse(before)
+    if newer is not None:
+        rows = _next_rows(person, newer, newer=True)
+        more_newer = len(rows) > EVENTS_PER_PAGE
+        rows = rows[:EVENTS_PER_PAGE][::-1]
+        if rows:
+            return Timeline(
+                events=_read_events(person, rows),
+                newer=str(rows[0]) if more_newer else None,
+                older=str(rows[-1]),
+            )
+        # Nothing newer than that (a link from before the newest events were
+        # discarded, say): the newest page.
+    rows = _next_rows(person, older, newer=False)
+    more_older = len(rows) > EVENTS_PER_PAGE
+    rows = rows[:EVENTS_PER_PAGE]
+    return Timeline(
+        events=_read_events(person, rows),
+        newer=(str(rows[0]) if rows else str(older)) if older is not None else None,
+        older=str(rows[-1]) if more_older else None,
+    )
 
 
 def _as_datetime(value) -> dt.datetime:
@@ -162,12 +215,12 @@ def _as_datetime(value) -> dt.datetime:
     return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
 
 
-def _read_events(person: Person, rows: list[tuple]) -> list[TimelineEvent]:
-    """The objects behind a page of (at, kind, id) rows: one query per kind
-    that is on the page."""
+def _read_events(person: Person, rows: list[EventKey]) -> list[TimelineEvent]:
+    """The objects behind a page of event keys: one query per kind that is on
+    the page."""
     ids: dict[int, list[int]] = defaultdict(list)
-    for _at, kind, pk in rows:
-        ids[kind].append(pk)
+    for row in rows:
+        ids[row.kind].append(row.id)
     conversations = (
         Conversation.objects.select_related("recorded_by")
         .annotate(
@@ -201,7 +254,7 @@ def _read_events(person: Person, rows: list[tuple]) -> list[TimelineEvent]:
     follow_ups = {group[0].pk: group for group in steps.values()}
 
     events = []
-    for at, kind, pk in rows:
+    for at, kind, pk in ((row.at, row.kind, row.id) for row in rows):
         if kind == CONVERSATION:
             conversation = conversations[pk]
             conversation.person = person

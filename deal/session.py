@@ -1,9 +1,13 @@
 """How long a session lasts, keeping it alive, and signing out.
 
 A session ends when the browser closes (the cookie has no expiry), after
-SESSION_IDLE_MINUTES without a request (the session's own expiry, renewed on
-every request), and in any case SESSION_ABSOLUTE_HOURS after signing in, when
-staff sign in again: "Stay signed in" cannot extend it past that.
+SESSION_IDLE_MINUTES without a request (the session's own expiry, renewed by
+saving the session), and in any case SESSION_ABSOLUTE_HOURS after signing in,
+when staff sign in again: "Stay signed in" cannot extend it past that.
+
+Saving the session on every request would cost every page a database write;
+it is renewed at most once every RENEW_AFTER_SECONDS instead, and the time
+left that pages are told of counts from the last renewal.
 """
 
 from __future__ import annotations
@@ -20,6 +24,17 @@ from django.views.decorators.http import require_POST
 
 # When the user signed in (seconds since the epoch), kept in the session.
 SIGNED_IN_AT = "signed_in_at"
+# When the idle clock was last renewed (seconds since the epoch).
+RENEWED_AT = "renewed_at"
+RENEW_AFTER_SECONDS = 60
+
+
+def renew(request: HttpRequest, *, now: int | None = None, force: bool = False) -> None:
+    """Restart the idle clock, if it has not been restarted in the last
+    minute: changing the session saves it, with a new expiry."""
+    now = int(time.time()) if now is None else now
+    if force or now - int(request.session.get(RENEWED_AT, 0)) >= RENEW_AFTER_SECONDS:
+        request.session[RENEWED_AT] = now
 
 
 def record_sign_in(sender, request, user, **kwargs) -> None:
@@ -35,11 +50,13 @@ def absolute_limit_seconds() -> int:
 def session_end(request: HttpRequest) -> tuple[int, str]:
     """Seconds until this session ends, and why: "idle" (renewed by any
     request) or "limit" (the absolute limit, which nothing renews)."""
-    idle = settings.SESSION_COOKIE_AGE
+    now = int(time.time())
+    renewed = int(request.session.get(RENEWED_AT, now))
+    idle = max(settings.SESSION_COOKIE_AGE - (now - renewed), 0)
     started = request.session.get(SIGNED_IN_AT)
     if started is None:
         return idle, "idle"
-    left = int(started) + absolute_limit_seconds() - int(time.time())
+    left = int(started) + absolute_limit_seconds() - now
     if left < idle:
         return max(left, 0), "limit"
     return idle, "idle"
@@ -58,6 +75,7 @@ class SessionLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
+            renew(request)
             started = request.session.get(SIGNED_IN_AT)
             if started is None:
                 # A session from before the limit existed: its clock starts now.
@@ -75,13 +93,14 @@ class SessionLimitMiddleware:
 
 @require_POST
 def keep_alive(request: HttpRequest) -> HttpResponse:
-    """ "Stay signed in": any request renews the idle clock (the session is
-    saved on every request), so answering is enough. Says how long is left,
+    """ "Stay signed in": renews the idle clock now (other requests renew it
+    at most once a minute). Says how long is left,
     which may be less than the idle time if the absolute limit is near. A
     session that has already ended gets 401, not a redirect to sign in, so
     the page's script can tell."""
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False}, status=401)
+    renew(request, force=True)
     seconds, reason = session_end(request)
     return JsonResponse({"signed_in": True, "seconds": seconds, "ends": reason})
 

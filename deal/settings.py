@@ -209,7 +209,8 @@ if REDIS_URL:
 # session ends after SESSION_IDLE_MINUTES; every session ends when the browser
 # closes, and SESSION_ABSOLUTE_HOURS after signing in (deal/session.py).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed at most once a minute, not saved on every request (deal/session.py).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 10)
 SESSION_COOKIE_HTTPONLY = True

@@ -122,6 +122,23 @@ def pager(context, page, param: str = "page", anchor: str = "") -> dict:
     }
 
 
+@register.simple_tag(takes_context=True)
+def keyset_links(context, newer: str | None, older: str | None, prefix: str, anchor: str = ""):
+    """Links to the pages either side of a page found by key (a timeline):
+    `<prefix>_after=<newer>` and `<prefix>_before=<older>`, each keeping the
+    rest of the query string."""
+    fragment = f"#{anchor}" if anchor else ""
+    links = {}
+    for name, key, param in (("newer", newer, "after"), ("older", older, "before")):
+        if key:
+            query = context["request"].GET.copy()
+            query.pop(f"{prefix}_after", None)
+            query.pop(f"{prefix}_before", None)
+            query[f"{prefix}_{param}"] = key
+            links[name] = f"?{query.urlencode()}{fragment}"
+    return links
+
+
 # Dates and times the GOV.UK way, the same on every page: "1 January 2026",
 # "10:05am", "midday", "1 January 2026 at 10:05am". Registered as template
 # built-ins (settings.TEMPLATES), so no template needs to load them.

@@ -110,3 +110,41 @@ def test_signed_in_pages_are_not_stored_by_the_browser(alice_client, person):
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"], path
         assert response["Permissions-Policy"] == "camera=(), microphone=(), geolocation=()"
+
+
+def test_pages_renew_the_idle_clock_at_most_once_a_minute(sign_in_through_the_page, web, alice):
+    """A database write on every page would be the dearest part of a page;
+    the idle clock is renewed once a minute at most, and the time left that a
+    page tells its warning counts from that renewal."""
+    from django.contrib.sessions.models import Session
+
+    from deal.session import RENEWED_AT
+
+    def expiry():
+        return Session.objects.get(pk=web.cookies["sessionid"]).expire_date
+
+    sign_in_through_the_page("alice@example.org")
+    web.get("/")
+    first = expiry()
+    web.get("/")
+    assert expiry() == first  # not saved again
+
+    session = session_of(web)
+    session[RENEWED_AT] = int(time.time()) - 61
+    session.save()
+    before = expiry()
+    page = web.get("/")
+    assert expiry() > before  # renewed
+    assert 'data-session-seconds="3600"' in page.text
+
+    # Renewed 50 seconds ago: this page does not renew, and says so.
+    session = session_of(web)
+    session[RENEWED_AT] = int(time.time()) - 50
+    session.save()
+    page = web.get("/")
+    seconds = int(page.text.split('data-session-seconds="')[1].split('"')[0])
+    assert 3600 - 52 <= seconds <= 3600 - 50
+    # Stay signed in renews at once.
+    csrf = web.cookies["csrftoken"]
+    answer = web.post("/accounts/keep-alive/", headers={"X-CSRFToken": csrf})
+    assert answer.json["seconds"] == 60 * 60

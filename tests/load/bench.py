@@ -167,7 +167,7 @@ def build_pages() -> tuple[list[Page], dict[str, str]]:
             url("people:detail", pk=busy.pk),
             "worker",
         ),
-        ("profile, page 5 of the timeline", url("people:detail", pk=busy.pk), "worker"),
+        ("profile, 5 pages down the timeline", url("people:detail", pk=busy.pk), "worker"),
         # Opening the form redirects to an address holding the form's key;
         # timed is the form itself, at such an address.
         (
@@ -183,8 +183,12 @@ def build_pages() -> tuple[list[Page], dict[str, str]]:
         ("a conversation", url("conversations:detail", pk=conversation.pk), "worker"),
         ("correct a conversation (GET)", url("conversations:edit", pk=conversation.pk), "worker"),
         ("summary for the person", url("conversations:summary", pk=conversation.pk), "worker"),
+        ("positive-risk decisions", url("decisions:list"), "worker"),
+        ("the learning page", url("decisions:learning"), "worker"),
+        ("/directory/", url("directory:list"), "worker"),
         # The manager's pages, as a manager.
         ("manager: My work", url("home"), "manager"),
+        ("manager: the team view", url("team:overview"), "manager"),
         ("manager: /actions/ of the team", url("conversations:actions"), "manager"),
         ("manager: reports", url("reports:index"), "manager"),
         ("manager: joins to confirm", url("manage:confirmations"), "manager"),
@@ -206,8 +210,8 @@ def build_pages() -> tuple[list[Page], dict[str, str]]:
     for name, path, who in candidates:
         if path is None:
             continue
-        if name.startswith("profile, page 5"):
-            path += "?timeline_page=5"
+        if name.startswith("profile, 5 pages down"):
+            path += f"?timeline_before={timeline_key(busy, pages=4)}"
         kind = "floor" if "healthz" in path else "admin" if path.startswith("/bench-") else "page"
         pages.append(Page(name=name, url=path, who=who, kind=kind))
     return pages, sessions
@@ -378,6 +382,17 @@ def worker_rss_mb(master_pid: int) -> list[float]:
         check=False,
     ).stdout
     return [round(int(kb) / 1024, 1) for kb in out.split()]
+
+
+def timeline_key(person, pages: int) -> str:
+    """The key of the link to the timeline's page after `pages` pages, as a
+    worker following "Older" would reach it."""
+    from conversations.timeline import person_timeline
+
+    timeline = person_timeline(person)
+    for _ in range(pages - 1):
+        timeline = person_timeline(person, before=timeline.older)
+    return timeline.older or ""
 
 
 if __name__ == "__main__":

@@ -142,7 +142,11 @@ class Staff(HttpUser):
             n = next(_next_account)
         self.manager = n % 10 == 0
         accounts = STAFF["managers"] if self.manager else STAFF["workers"]
-        self.account = accounts[n % len(accounts)]
+        # Each simulated manager is a different manager: the 1st, 2nd, 3rd...
+        # (n % len would give the 1st manager to users 0 and 30, who then sign
+        # in with the same authenticator within one 30-second step, and the
+        # second code is refused as a replay, as it should be).
+        self.account = accounts[(n // 10 if self.manager else n) % len(accounts)]
         self.people = STAFF["people"][str(self.account["team"])]
         self.sign_in()
 
