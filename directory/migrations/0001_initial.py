@@ -8,118 +8,238 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conversations', '0009_positive_risk_decisions'),
+        ("conversations", "0009_positive_risk_decisions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, unique=True, verbose_name='Open Referral id')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('taxonomy', models.CharField(blank=True, max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        default=uuid.uuid4, unique=True, verbose_name="Open Referral id"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("taxonomy", models.CharField(blank=True, max_length=200)),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['name', 'id'],
+                "verbose_name_plural": "categories",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, unique=True, verbose_name='Open Referral id')),
-                ('name', models.CharField(max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('website', models.URLField(blank=True, max_length=500)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        default=uuid.uuid4, unique=True, verbose_name="Open Referral id"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                ("description", models.TextField(blank=True)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("website", models.URLField(blank=True, max_length=500)),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, unique=True, verbose_name='Open Referral id')),
-                ('name', models.CharField(max_length=300)),
-                ('description', models.TextField(blank=True, verbose_name='What they offer')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='Website')),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('temporarily closed', 'Temporarily closed'), ('inactive', 'Retired'), ('defunct', 'Closed for good')], default='active', max_length=20)),
-                ('fees', models.TextField(blank=True, verbose_name='Cost')),
-                ('minimum_age', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('maximum_age', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('schedules', models.JSONField(blank=True, default=list)),
-                ('locations', models.JSONField(blank=True, default=list)),
-                ('contacts', models.JSONField(blank=True, default=list)),
-                ('cost_options', models.JSONField(blank=True, default=list)),
-                ('search_text', models.TextField(default='', editable=False)),
-                ('search_areas', models.TextField(default='', editable=False)),
-                ('submission_key', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='services', to='directory.organisation', verbose_name='Run by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        default=uuid.uuid4, unique=True, verbose_name="Open Referral id"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                ("description", models.TextField(blank=True, verbose_name="What they offer")),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="Website")),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("temporarily closed", "Temporarily closed"),
+                            ("inactive", "Retired"),
+                            ("defunct", "Closed for good"),
+                        ],
+                        default="active",
+                        max_length=20,
+                    ),
+                ),
+                ("fees", models.TextField(blank=True, verbose_name="Cost")),
+                ("minimum_age", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("maximum_age", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("schedules", models.JSONField(blank=True, default=list)),
+                ("locations", models.JSONField(blank=True, default=list)),
+                ("contacts", models.JSONField(blank=True, default=list)),
+                ("cost_options", models.JSONField(blank=True, default=list)),
+                ("search_text", models.TextField(default="", editable=False)),
+                ("search_areas", models.TextField(default="", editable=False)),
+                (
+                    "submission_key",
+                    models.UUIDField(blank=True, editable=False, null=True, unique=True),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="directory.organisation",
+                        verbose_name="Run by",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceArea',
+            name="ServiceArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4)),
-                ('name', models.TextField()),
-                ('uri', models.CharField(blank=True, max_length=500)),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='directory.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4)),
+                ("name", models.TextField()),
+                ("uri", models.CharField(blank=True, max_length=500)),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="areas",
+                        to="directory.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceCategory',
+            name="ServiceCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4)),
-                ('link_type', models.CharField(blank=True, max_length=100)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='directory.category')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='directory.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4)),
+                ("link_type", models.CharField(blank=True, max_length=100)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="directory.category"
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="directory.service"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='service',
-            name='categories',
-            field=models.ManyToManyField(blank=True, related_name='services', through='directory.ServiceCategory', to='directory.category'),
+            model_name="service",
+            name="categories",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="services",
+                through="directory.ServiceCategory",
+                to="directory.category",
+            ),
         ),
         migrations.CreateModel(
-            name='Connection',
+            name="Connection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('linked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('action', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='directory_connection', to='conversations.agreedaction')),
-                ('linked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='connections', to='directory.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("linked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "action",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="directory_connection",
+                        to="conversations.agreedaction",
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="connections",
+                        to="directory.service",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['service', 'action'], name='connection_service_idx')],
+                "indexes": [
+                    models.Index(fields=["service", "action"], name="connection_service_idx")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='servicecategory',
-            constraint=models.UniqueConstraint(fields=('service', 'category'), name='service_category_once'),
+            model_name="servicecategory",
+            constraint=models.UniqueConstraint(
+                fields=("service", "category"), name="service_category_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='service',
-            index=models.Index(fields=['name', 'id'], name='service_name_idx'),
+            model_name="service",
+            index=models.Index(fields=["name", "id"], name="service_name_idx"),
         ),
     ]
