@@ -3,6 +3,8 @@ action up on /actions/<id>/."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
@@ -26,6 +28,10 @@ ANYONE = "anyone"
 ALL_TEAMS = ""
 
 
+# How far back "Closed" looks, in days.
+RECENTLY_CLOSED_DAYS = 30
+
+
 class Due:
     OVERDUE = "overdue"
     THIS_WEEK = "this_week"
@@ -40,7 +46,13 @@ class ActionFilterForm(GovukFormMixin, forms.Form):
     to it; the bad value is named in the error summary.
     """
 
-    DEFAULTS = {"status": ActionStatus.OPEN.value, "due": ANY, "owner": ME, "team": ALL_TEAMS}
+    DEFAULTS = {
+        "status": ActionStatus.OPEN.value,
+        "due": ANY,
+        "since": ANY,
+        "owner": ME,
+        "team": ALL_TEAMS,
+    }
 
     status = forms.ChoiceField(
         label="Status",
@@ -59,6 +71,16 @@ class ActionFilterForm(GovukFormMixin, forms.Form):
         widget=forms.RadioSelect,
         required=False,
         help_text="Of open actions",
+    )
+    since = forms.ChoiceField(
+        label="Closed",
+        choices=[
+            (str(RECENTLY_CLOSED_DAYS), f"In the last {RECENTLY_CLOSED_DAYS} days"),
+            (ANY, "Any time"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Of actions done or closed",
     )
     owner = forms.ChoiceField(label="Responsible member of staff", required=False)
     team = forms.ChoiceField(label="Team", required=False)
@@ -98,6 +120,7 @@ class ActionFilterForm(GovukFormMixin, forms.Form):
         messages = {
             "status": "Select a status from the list",
             "due": "Select when it is due from the list",
+            "since": "Select when it was closed from the list",
             "owner": "Select a member of staff from the list",
             "team": "Select one of your teams",
         }
@@ -106,6 +129,7 @@ class ActionFilterForm(GovukFormMixin, forms.Form):
         self.helper.layout = Layout(
             Field.radios("status", small=True, legend_size=Size.SMALL),
             Field.radios("due", small=True, legend_size=Size.SMALL),
+            Field.radios("since", small=True, legend_size=Size.SMALL),
             Field.select("owner"),
             *([Field.select("team")] if "team" in self.fields else []),
         )
@@ -132,6 +156,9 @@ class ActionFilterForm(GovukFormMixin, forms.Form):
             actions = actions.due_within(DUE_SOON_DAYS)
         elif chosen["due"] == Due.LATER:
             actions = actions.due_later(DUE_SOON_DAYS)
+        if chosen["since"] != ANY:
+            since = timezone.now() - dt.timedelta(days=int(chosen["since"]))
+            actions = actions.exclude(status=ActionStatus.OPEN).filter(closed_at__gte=since)
         if chosen["owner"] == ME:
             actions = actions.responsible(self.user)
         elif chosen["owner"] != ANYONE:

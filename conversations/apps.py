@@ -6,15 +6,21 @@ class ConversationsConfig(AppConfig):
     verbose_name = "Conversations and agreed actions"
 
     def ready(self) -> None:
-        from conversations.open_work import open_actions
+        from conversations.open_work import hand_on_actions, open_actions
         from conversations.receivers import move_actions_with_person
         from conversations.sections import register_sections
-        from deal.open_work import register
+        from conversations.team_figures import ACTIONS, DECISIONS, DRAFTS
+        from deal import team_figures
+        from deal.open_work import register, register_mover
         from deal.permissions import Capability, user_can
         from deal.sections import NavItem, register_navigation
         from people.signals import person_moved_team
 
         register(open_actions)
+        register_mover(hand_on_actions)
+        team_figures.register(ACTIONS)
+        team_figures.register(DRAFTS)
+        team_figures.register(DECISIONS)
         register_sections()
         person_moved_team.connect(move_actions_with_person, dispatch_uid="move_actions_with_person")
         register_navigation(

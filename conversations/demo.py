@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import uuid
 
 from django.utils import timezone
 
 from conversations.factories import AgreedActionFactory, ConversationFactory, FollowUpFactory
 from conversations.models import (
     ActionStatus,
+    Conversation,
+    ConversationComment,
     ConversationKind,
     ConversationStatus,
     FollowUpKind,
@@ -24,6 +27,29 @@ def add_demo_data(demo) -> None:
     for person, worker in demo.new_people:
         if random.random() < 0.7:
             _make_conversations(person, worker)
+    _add_manager_comment(demo)
+
+
+def _add_manager_comment(demo) -> None:
+    """The demo manager has commented on one of the worker's conversations and
+    marked it reviewed, so the worker's My work shows a new comment."""
+    manager, worker = demo.staff["manager@example.org"], demo.workers[0]
+    if ConversationComment.objects.filter(by=manager).exists():
+        return
+    conversation = (
+        Conversation.objects.filter(recorded_by=worker, status=ConversationStatus.COMPLETE)
+        .order_by("-happened_at", "-id")
+        .first()
+    )
+    if conversation is not None:
+        ConversationComment.objects.create(
+            conversation=conversation,
+            by=manager,
+            text="Good to see what matters to them in their own words. "
+            "Worth asking about the allotment next time.",
+            marks_reviewed=True,
+            submission_key=uuid.uuid4(),
+        )
 
 
 def _make_conversations(person, worker) -> None:

@@ -152,6 +152,13 @@ class Conversation(models.Model):
             models.Index(
                 fields=["recorded_by", "status", "-happened_at"], name="conversation_by_idx"
             ),
+            # The team view's drafts left for more than a week, found through
+            # each of the team's people: drafts only, so a small index.
+            models.Index(
+                fields=["person", "created_at"],
+                condition=Q(status="draft"),
+                name="conversation_draft_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -324,6 +331,8 @@ class AgreedAction(models.Model):
             # My open actions by due date.
             models.Index(fields=["responsible", "status", "due"], name="action_responsible_idx"),
             models.Index(fields=["team", "status", "due"], name="action_team_idx"),
+            # The team view's actions done in the last 30 days.
+            models.Index(fields=["team", "status", "closed_at"], name="action_team_closed_idx"),
             models.Index(fields=["person", "status", "due"], name="action_person_idx"),
         ]
 
@@ -391,6 +400,39 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.by} at {self.at:%d %b %Y %H:%M}"
+
+
+class ConversationComment(models.Model):
+    """A manager's comment on a completed conversation, kept with who and
+    when; it may mark the conversation reviewed. Whoever recorded the
+    conversation sees it on My work until they open the conversation."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.PROTECT, related_name="comments"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    text = models.TextField("Comment", blank=True)
+    marks_reviewed = models.BooleanField(default=False)
+    # When whoever recorded the conversation first opened it after this.
+    seen_at = models.DateTimeField(null=True, blank=True)
+    # Sent with the form: sending it again (Back, a double click) saves nothing more.
+    submission_key = models.UUIDField(unique=True, editable=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["conversation", "at"], name="comment_conversation_idx"),
+            # New comments on My work: few rows, unseen ones only.
+            models.Index(
+                fields=["conversation"],
+                condition=Q(seen_at__isnull=True),
+                name="comment_unseen_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.by} at {self.at:%d %b %Y %H:%M}"
 
 
 # --- Positive-risk decisions ----------------------------------------------------

@@ -10,6 +10,7 @@ from conversations.models import (
     Conversation,
     ConversationStatus,
 )
+from conversations.review import new_comments_for
 from conversations.timeline import person_timeline
 from conversations.wellbeing import person_wellbeing
 from deal.sections import MY_WORK_LIST_LENGTH, Section, register
@@ -104,3 +105,17 @@ def register_sections() -> None:
     register("my_work", Section("drafts", "conversations/sections/drafts.html", drafts, 30))
     register("my_work", Section("recent", "conversations/sections/recent.html", recent, 50))
     register("my_work_links", Section("actions", "conversations/sections/links.html", links, 20))
+    register_review_sections()
+
+
+def new_comments(request, subject) -> dict | None:
+    """Managers' comments on the user's conversations, until they open them."""
+    comments = list(new_comments_for(request.user)[:MY_WORK_LIST_LENGTH])
+    return {"new_comments": comments} if comments else None
+
+
+def register_review_sections() -> None:
+    register(
+        "my_work",
+        Section("new_comments", "conversations/sections/new_comments.html", new_comments, 5),
+    )

@@ -3,17 +3,20 @@ plain-English summary for the person."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from conversations import services
+from conversations import review, services
 from conversations.forms import (
     ConversationForm,
     action_formset,
@@ -24,7 +27,10 @@ from conversations.forms import (
 from conversations.history import conversation_changes
 from conversations.models import Conversation, ConversationStatus
 from conversations.owner_names import offered_names
+from conversations.review import CommentForm
+from conversations.team_figures import DRAFT_OLD_DAYS
 from deal.audit import Actor
+from deal.models import User
 from deal.permissions import Capability, capability_required, get_for_team
 from people.models import Person
 from people.services import get_person_for
@@ -33,6 +39,7 @@ work_with_people = capability_required(Capability.WORK_WITH_PEOPLE)
 NEW_ACTIONS = "actions"
 MAX_ACTIONS = 30
 SAVED_ACTIONS = "saved"
+DRAFTS_PER_PAGE = 25
 
 
 def get_conversation_for(request: HttpRequest, pk: int, *, record_view: bool) -> Conversation:
@@ -292,19 +299,90 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @work_with_people
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for(request, pk, record_view=True)
+    context = _detail_context(request, conversation)
+    review.mark_seen(request.user, conversation, context["comments"])
+    return render(request, "conversations/detail.html", context)
+
+
+def _detail_context(
+    request: HttpRequest, conversation: Conversation, comment_form: CommentForm | None = None
+) -> dict:
+    comments = list(conversation.comments.select_related("by"))
+    if comment_form is None and review.may_comment(request.user, conversation):
+        comment_form = CommentForm(
+            already_reviewed=review.is_reviewed(comments), worker=conversation.recorded_by
+        )
+    return {
+        "conversation": conversation,
+        "person": conversation.person,
+        "may_discard": conversation.may_be_discarded_by(request.user),
+        "entries": list(conversation.profile_entries.order_by("kind", "id")),
+        "actions": list(conversation.actions.with_joins().order_by("due", "id")),
+        "themes": list(conversation.themes.all()),
+        "staff_present": list(conversation.staff_present.all()),
+        "changes": conversation_changes(conversation),
+        "comments": comments,
+        "reviewed": next((c for c in comments if c.marks_reviewed), None),
+        "comment_form": comment_form,
+        "form": comment_form,
+    }
+
+
+@require_POST
+@work_with_people
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager of the team comments on the conversation, or marks it reviewed."""
+    conversation = get_conversation_for(request, pk, record_view=False)
+    if not review.may_comment(request.user, conversation):
+        raise Http404("No such page")
+    comments = list(conversation.comments.all())
+    form = CommentForm(
+        request.POST,
+        already_reviewed=review.is_reviewed(comments),
+        worker=conversation.recorded_by,
+    )
+    if form.is_valid():
+        _comment, saved_now = review.comment_add(
+            actor=Actor.from_request(request),
+            conversation=conversation,
+            text=form.cleaned_data["text"],
+            reviewed=form.cleaned_data.get("reviewed", False),
+            key=form.cleaned_data["key"],
+        )
+        if saved_now:
+            messages.success(request, "Your comment is saved")
+        return redirect(reverse("conversations:detail", args=[pk]) + "#comments")
+    return render(
+        request, "conversations/detail.html", _detail_context(request, conversation, form)
+    )
+
+
+@work_with_people
+def drafts(request: HttpRequest) -> HttpResponse:
+    """Drafts of the user's teams left for more than a week, by who started
+    them: the list behind the team view's figure."""
+    worker_id = _id_or_none(request.GET.get("worker"))
+    team_id = _id_or_none(request.GET.get("team"))
+    found = (
+        Conversation.objects.visible_to(request.user)
+        .filter(
+            status=ConversationStatus.DRAFT,
+            created_at__lt=timezone.now() - dt.timedelta(days=DRAFT_OLD_DAYS),
+        )
+        .with_joins()
+        .order_by("created_at", "id")
+    )
+    worker = None
+    if worker_id is not None:
+        found = found.filter(recorded_by_id=worker_id)
+        worker = User.objects.filter(pk=worker_id, teams__in=request.user.team_ids()).first()
+    if team_id is not None:
+        found = found.filter(person__team_id=team_id)
+    page = Paginator(found, DRAFTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "conversations/detail.html",
-        {
-            "conversation": conversation,
-            "person": conversation.person,
-            "may_discard": conversation.may_be_discarded_by(request.user),
-            "entries": list(conversation.profile_entries.order_by("kind", "id")),
-            "actions": list(conversation.actions.with_joins().order_by("due", "id")),
-            "themes": list(conversation.themes.all()),
-            "staff_present": list(conversation.staff_present.all()),
-            "changes": conversation_changes(conversation),
-        },
+        "conversations/drafts.html",
+        {"page": page, "worker": worker, "old_days": DRAFT_OLD_DAYS},
     )
 
 
@@ -355,6 +433,14 @@ def _int_or_none(value: str | None) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _id_or_none(value: str | None) -> int | None:
+    """An id from the address; anything else (words, a number too big for the
+    database) is taken as not given."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 15:
+        return int(value)
+    return None
 
 
 @work_with_people

@@ -18,6 +18,16 @@ class DealConfig(AppConfig):
         )
         checks.register(demo_mode_is_not_live, checks.Tags.security, deploy=True)
         register_navigation_items()
+        register_sections()
+
+
+def register_sections() -> None:
+    from deal.sections import Section, register
+    from deal.team_views import pulse_section, team_link_section
+
+    # First on My work: three questions, answered or skipped in seconds.
+    register("my_work", Section("pulse", "includes/pulse.html", pulse_section, 1))
+    register("my_work_links", Section("team", "team/link.html", team_link_section, 1))
 
 
 def register_navigation_items() -> None:
@@ -28,6 +38,8 @@ def register_navigation_items() -> None:
         return lambda user: user_can(user, capability)
 
     for item in (
+        # A manager's home page: first, before their own work.
+        NavItem("team", "Your team", "team:overview", can(Capability.MANAGE_TEAM), 5, ("team",)),
         NavItem("home", "My work", "home", can(Capability.WORK_WITH_PEOPLE), 10, ("home",)),
         NavItem("staff", "Staff", "manage:staff", can(Capability.MANAGE_STAFF), 60, ("manage",)),
         NavItem(

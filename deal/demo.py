@@ -7,12 +7,13 @@ its own without the apps below it knowing it exists.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from deal.factories import TeamFactory, UserFactory, join_team
-from deal.models import Role, Team, User
+from deal.models import PulseAnswer, Role, Team, User
 
 TEAMS = ["Wigan Central Community Team", "Leigh and Atherton Community Team"]
 # Ofcom's drama range: numbers that reach nobody.
@@ -72,6 +73,32 @@ def add_demo_data(demo: DemoData) -> None:
     demo.teams = teams
     demo.staff = staff
     demo.workers = {0: staff["worker@example.org"], 1: staff["worker2@example.org"]}
+    _add_pulse(teams)
     demo.report.append("Sign in at /accounts/login/ with any of these, password: " + demo.password)
     for email, name, role, _ in STAFF:
         demo.report.append(f"  {email:<22} {name} ({Role(role).label})")
+
+
+# Made-up staff pulse answers for the last three complete months: enough from
+# the first team to show its figures, too few from the second to show any.
+PULSE_ANSWERS_PER_MONTH = {0: 7, 1: 3}
+
+
+def _add_pulse(teams: list[Team]) -> None:
+    from deal.pulse import recent_months
+
+    rng = random.Random("deal-demo-pulse")
+    for index, team in enumerate(teams):
+        for month in recent_months(4)[:-1]:
+            if PulseAnswer.objects.filter(team=team, month=month).exists():
+                continue
+            PulseAnswer.objects.bulk_create(
+                PulseAnswer(
+                    team=team,
+                    month=month,
+                    can_act=rng.choice([3, 4, 4, 5]),
+                    backed=rng.choice([2, 3, 4, 4, 5]),
+                    right_job=rng.choice([3, 4, 5, 5]),
+                )
+                for _ in range(PULSE_ANSWERS_PER_MONTH[index])
+            )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -299,3 +301,68 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only")
+
+
+class HandOn(models.Model):
+    """A manager handing on a leaver's or absent worker's open work to
+    colleagues in the same team, in one step. What moved is kept on each
+    record's own trail and in the audit log; this row keeps the step itself,
+    and its key makes sending the same confirmation twice move nothing more."""
+
+    submission_key = models.UUIDField(unique=True, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="work_handed_on")
+    colleagues = models.ManyToManyField(User, related_name="work_received")
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    # {"what moved": how many}, as the apps that moved it said.
+    moved = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.worker}’s work in {self.team}, handed on {self.at:%d %b %Y}"
+
+
+class PulseScale(models.IntegerChoices):
+    STRONGLY_DISAGREE = 1, "Strongly disagree"
+    DISAGREE = 2, "Disagree"
+    NEITHER = 3, "Neither agree nor disagree"
+    AGREE = 4, "Agree"
+    STRONGLY_AGREE = 5, "Strongly agree"
+
+
+class PulseAnswer(models.Model):
+    """One member of staff's answers to the staff pulse, kept WITHOUT who gave
+    them: only the team and the month. The key is random and there is no
+    time, so neither the order of rows nor a timestamp can be matched against
+    PulseAsked to find out who answered what."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    # The first day of the month it was answered in.
+    month = models.DateField()
+    can_act = models.PositiveSmallIntegerField(choices=PulseScale.choices, null=True)
+    backed = models.PositiveSmallIntegerField(choices=PulseScale.choices, null=True)
+    right_job = models.PositiveSmallIntegerField(choices=PulseScale.choices, null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "month"], name="pulse_answer_team_idx")]
+
+    def __str__(self) -> str:
+        return f"Pulse answer for {self.team} in {self.month:%B %Y}"
+
+
+class PulseAsked(models.Model):
+    """That a member of staff was asked the pulse on a day: answered or
+    skipped, it is not said which, so it cannot be matched to an answer."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    asked_on = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-asked_on"], name="pulse_asked_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} asked on {self.asked_on}"

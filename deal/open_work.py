@@ -34,3 +34,44 @@ def open_work_of(user) -> list[OpenWork]:
         label, by_team = counter(user)
         work.append(OpenWork(label=label, count=sum(by_team.values()), by_team=by_team))
     return work
+
+
+# A mover hands on what a worker holds in one team. It is given who is doing
+# it (an Actor), the worker, the team id, and `colleague_for(person_id)`,
+# which says which colleague takes what concerns that person; it moves the
+# records, keeps each move on the record's trail and in the audit log, and
+# gives a label and how many it moved. Called inside one transaction.
+Mover = Callable[..., tuple[str, int]]
+
+_MOVERS: list[Mover] = []
+
+
+def register_mover(mover: Mover) -> None:
+    if mover not in _MOVERS:
+        _MOVERS.append(mover)
+
+
+def colleague_chooser(colleagues: list) -> Callable[[int], object]:
+    """Share the work out among the colleagues in turn, a person at a time: a
+    person's actions and their named worker go to the same colleague, whichever
+    app asks first."""
+    chosen: dict[int, object] = {}
+
+    def colleague_for(person_id: int):
+        if person_id not in chosen:
+            chosen[person_id] = colleagues[len(chosen) % len(colleagues)]
+        return chosen[person_id]
+
+    return colleague_for
+
+
+def move_open_work(*, actor, worker, team_id: int, colleagues: list) -> dict[str, int]:
+    """Hand on everything the worker holds in the team: {label: how many}."""
+    colleague_for = colleague_chooser(colleagues)
+    moved = {}
+    for mover in _MOVERS:
+        label, count = mover(
+            actor=actor, worker=worker, team_id=team_id, colleague_for=colleague_for
+        )
+        moved[label] = count
+    return moved

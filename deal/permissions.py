@@ -22,11 +22,14 @@ class Capability(StrEnum):
     WORK_WITH_PEOPLE = "work_with_people"  # find, add, view and change people of my teams
     MANAGE_STAFF = "manage_staff"  # invite, change and deactivate staff; teams; themes
     CONFIRM_MEMBERS = "confirm_members"  # confirm who joins a team (see deal.services)
+    MANAGE_TEAM = "manage_team"  # the team view: figures, comments, handing on work
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.FRONTLINE: frozenset({Capability.WORK_WITH_PEOPLE}),
-    Role.MANAGER: frozenset({Capability.WORK_WITH_PEOPLE, Capability.CONFIRM_MEMBERS}),
+    Role.MANAGER: frozenset(
+        {Capability.WORK_WITH_PEOPLE, Capability.CONFIRM_MEMBERS, Capability.MANAGE_TEAM}
+    ),
     # An admin runs the service; reading case records is not part of that.
     # (An admin confirms joins only of a team with no manager.)
     Role.ADMIN: frozenset({Capability.MANAGE_STAFF, Capability.CONFIRM_MEMBERS}),

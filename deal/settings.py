@@ -137,7 +137,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# A manager lands on their team view instead (deal.signin.SignInView).
 LOGIN_REDIRECT_URL = "home"
+# How often each member of staff with a team is asked the staff pulse
+# (deal.pulse), in days: monthly unless said.
+PULSE_EVERY_DAYS = env_int("PULSE_EVERY_DAYS", 30)
+# Fewer answers than this from a team in a month are shown as "too few
+# answers", so nobody's answers can be picked out.
+PULSE_MIN_ANSWERS = 5
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 # Password reset requests allowed per address, and emails per account, in a

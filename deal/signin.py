@@ -23,10 +23,12 @@ from django.core.cache import cache
 from django.db.models import Sum
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from deal.audit import client_ip
 from deal.forms import PasswordResetForm, SetPasswordForm
 from deal.models import normalise_email
+from deal.permissions import Capability, user_can
 
 logger = logging.getLogger(__name__)
 
@@ -149,3 +151,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def get_user(self, uidb64):
         user = super().get_user(uidb64)
         return user if user is not None and user.is_active else None
+
+
+class SignInView(auth_views.LoginView):
+    """Signing in lands on My work; a manager's home page is their team view
+    (/team/), where what their team holds is, with My work one click away."""
+
+    def get_default_redirect_url(self) -> str:
+        if user_can(self.request.user, Capability.MANAGE_TEAM):
+            return reverse("team:overview")
+        return super().get_default_redirect_url()

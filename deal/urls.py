@@ -2,15 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from deal import manage_views, session, signin, two_factor, views
+from deal import manage_views, session, signin, team_views, two_factor, views
 from deal.forms import SignInForm
 
 accounts = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
+        signin.SignInView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
         name="login",
     ),
     path("logout/", session.SignOutView.as_view(), name="logout"),
@@ -54,6 +52,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(accounts)),
+    path("team/", include("deal.team_urls")),
+    path("pulse/", team_views.answer_pulse, name="pulse"),
     path("people/", include("people.urls")),
     path("", include("conversations.urls")),
     path("manage/themes/", include("conversations.theme_urls")),

@@ -6,13 +6,14 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
-        from deal.open_work import register
+        from deal.open_work import register, register_mover
         from deal.permissions import Capability, user_can
         from deal.sections import NavItem, register_navigation
-        from people.open_work import named_worker_people
+        from people.open_work import hand_on_named_people, named_worker_people
         from people.sections import register_sections
 
         register(named_worker_people)
+        register_mover(hand_on_named_people)
         register_sections()
         register_navigation(
             NavItem(

@@ -61,7 +61,8 @@ def test_a_manager_sets_up_an_app_on_a_phone(page: Page, live_server, bob, setti
     axe_check(page)
 
     page.get_by_role("link", name="I have kept my recovery codes").click()
-    expect(page.get_by_role("heading", level=1, name="My work")).to_be_visible()
+    # On to where signing in was going: a manager's team view.
+    expect(page.get_by_role("heading", level=1, name="Your team")).to_be_visible()
 
     page.get_by_role("link", name="Two-factor sign-in").click()
     expect(page.get_by_role("heading", level=1, name="Two-factor sign-in")).to_be_visible()

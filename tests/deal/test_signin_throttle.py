@@ -24,7 +24,8 @@ def attempt(app, email, password=PASSWORD, address="10.0.0.1"):
 
 
 def signed_in(response) -> bool:
-    return response.status_code == 302 and response["Location"] == "/"
+    # A manager lands on their team view, everyone else on My work.
+    return response.status_code == 302 and response["Location"] in ("/", "/team/")
 
 
 def locked_out(response) -> bool:

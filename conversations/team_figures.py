@@ -1,0 +1,154 @@
+"""The figures conversations gives the manager's team view (registered in
+deal.team_figures): each worker's actions, by the responsible member of staff,
+and their drafts left for more than a week. One grouped query each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from conversations.action_forms import RECENTLY_CLOSED_DAYS, Due
+from conversations.models import (
+    DUE_SOON_DAYS,
+    ActionStatus,
+    AgreedAction,
+    Conversation,
+    ConversationStatus,
+    DecisionStatus,
+    RiskDecision,
+)
+from deal.team_figures import Counts, FigureGroup
+
+# A draft older than this is shown to the manager: probably forgotten.
+DRAFT_OLD_DAYS = 7
+
+
+def action_counts(team_ids: Sequence[int], today: dt.date | None = None) -> Counts:
+    today = today or timezone.localdate()
+    closed_since = timezone.now() - dt.timedelta(days=RECENTLY_CLOSED_DAYS)
+    is_open = Q(status=ActionStatus.OPEN)
+    rows = (
+        AgreedAction.objects.filter(team_id__in=list(team_ids))
+        .filter(is_open | Q(status=ActionStatus.DONE, closed_at__gte=closed_since))
+        .values("team_id", "responsible_id")
+        .annotate(
+            open=Count("id", filter=is_open),
+            overdue=Count("id", filter=is_open & Q(due__lt=today)),
+            this_week=Count(
+                "id",
+                filter=is_open
+                & Q(due__gte=today, due__lte=today + dt.timedelta(days=DUE_SOON_DAYS)),
+            ),
+            done=Count("id", filter=Q(status=ActionStatus.DONE)),
+        )
+        .order_by()
+    )
+    return {
+        (row["team_id"], row["responsible_id"]): {
+            key: row[key] for key in ("open", "overdue", "this_week", "done")
+        }
+        for row in rows
+    }
+
+
+def action_link(key: str, team_id: int, user_id: int) -> str:
+    query = {"owner": user_id, "team": team_id}
+    if key == "done":
+        query.update(status=ActionStatus.DONE, since=RECENTLY_CLOSED_DAYS)
+    else:
+        query.update(status=ActionStatus.OPEN)
+        if key == "overdue":
+            query["due"] = Due.OVERDUE
+        elif key == "this_week":
+            query["due"] = Due.THIS_WEEK
+    return f"{reverse('conversations:actions')}?{urlencode(query)}"
+
+
+def draft_counts(team_ids: Sequence[int]) -> Counts:
+    before = timezone.now() - dt.timedelta(days=DRAFT_OLD_DAYS)
+    rows = (
+        Conversation.objects.filter(
+            status=ConversationStatus.DRAFT,
+            created_at__lt=before,
+            person__team_id__in=list(team_ids),
+        )
+        .values("person__team_id", "recorded_by_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(row["person__team_id"], row["recorded_by_id"]): {"drafts": row["n"]} for row in rows}
+
+
+def draft_link(key: str, team_id: int, user_id: int) -> str:
+    return f"{reverse('conversations:drafts')}?{urlencode({'worker': user_id, 'team': team_id})}"
+
+
+ACTIONS = FigureGroup(
+    columns=[
+        ("open", "Open actions", "open actions"),
+        ("overdue", "Overdue", "overdue actions"),
+        ("this_week", f"Due in the next {DUE_SOON_DAYS} days", "actions due soon"),
+        ("done", f"Done in the last {RECENTLY_CLOSED_DAYS} days", "actions done recently"),
+    ],
+    counts=action_counts,
+    link=action_link,
+    order=10,
+)
+DRAFTS = FigureGroup(
+    columns=[("drafts", "Drafts older than a week", "drafts older than a week")],
+    counts=draft_counts,
+    link=draft_link,
+    order=20,
+)
+
+
+def decision_counts(team_ids: Sequence[int], today: dt.date | None = None) -> Counts:
+    """Positive-risk decisions waiting for a manager's backing, and backed ones
+    whose review date has passed with no outcome recorded, by who proposed them."""
+    today = today or timezone.localdate()
+    waiting = Q(status=DecisionStatus.WAITING)
+    overdue = Q(status=DecisionStatus.BACKED, review_date__lt=today)
+    rows = (
+        RiskDecision.objects.filter(team_id__in=list(team_ids))
+        .filter(waiting | overdue)
+        .values("team_id", "proposed_by_id")
+        .annotate(
+            waiting=Count("id", filter=waiting),
+            overdue_reviews=Count("id", filter=overdue),
+        )
+        .order_by()
+    )
+    return {
+        (row["team_id"], row["proposed_by_id"]): {
+            "waiting": row["waiting"],
+            "overdue_reviews": row["overdue_reviews"],
+        }
+        for row in rows
+    }
+
+
+def decision_link(key: str, team_id: int, user_id: int) -> str:
+    """The decisions list, filtered to the worker; none while that list is not
+    there (the figure is then shown without a link)."""
+    try:
+        url = reverse("decisions:list")
+    except NoReverseMatch:
+        return ""
+    show = "waiting" if key == "waiting" else "review"
+    return f"{url}?{urlencode({'show': show, 'proposer': user_id, 'team': team_id})}"
+
+
+DECISIONS = FigureGroup(
+    columns=[
+        ("waiting", "Decisions waiting for backing", "decisions waiting for backing"),
+        ("overdue_reviews", "Overdue reviews", "decisions with an overdue review"),
+    ],
+    counts=decision_counts,
+    link=decision_link,
+    order=30,
+)

@@ -1,0 +1,199 @@
+"""/team/: the manager's home page. Who may see it, the figures against a
+small hand-made set of work, the links behind them, and bounded queries."""
+
+import datetime as dt
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from conversations.factories import RiskDecisionFactory
+from conversations.models import ActionStatus, ConversationStatus, DecisionStatus
+from deal.factories import join_team
+from deal.models import Role
+from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory, UserFactory
+from tests.team.conftest import days
+
+TEAM = "/team/"
+
+
+def closed(days_ago: int) -> dt.datetime:
+    return timezone.now() - dt.timedelta(days=days_ago)
+
+
+@pytest.fixture
+def work(alice, erin, carol, leigh, person, conversation, make_action):
+    """The hand-made set; the expected figures are worked out in each test."""
+    make_action(what="Overdue", due=days(-1))
+    make_action(what="Due in three days", due=days(3))
+    make_action(what="Due later", due=days(20))
+    make_action(what="Done last week", status=ActionStatus.DONE, closed_at=closed(5))
+    make_action(what="Done long ago", status=ActionStatus.DONE, closed_at=closed(40))
+    make_action(
+        what="Not done", status=ActionStatus.NOT_DONE, status_reason="Moved", closed_at=closed(2)
+    )
+    make_action(what="In a draft", status=ActionStatus.DRAFT)
+    # Alice does it, Erin answers for it: it counts for Erin.
+    make_action(what="Erin's, due today", owner_user=alice, responsible=erin, due=days(0))
+    old = ConversationFactory(person=person, recorded_by=alice, status=ConversationStatus.DRAFT)
+    old.created_at = timezone.now() - dt.timedelta(days=10)
+    old.save()
+    ConversationFactory(person=person, recorded_by=alice, status=ConversationStatus.DRAFT)
+    # Positive-risk decisions, by who proposed them.
+    RiskDecisionFactory(person=person, proposed_by=alice)
+    RiskDecisionFactory(person=person, proposed_by=alice)
+    RiskDecisionFactory(person=person, proposed_by=alice, status=DecisionStatus.TALK_FIRST)
+    RiskDecisionFactory(person=person, proposed_by=alice, backed=True, review_date=days(-3))
+    RiskDecisionFactory(person=person, proposed_by=alice, backed=True, review_date=days(0))
+    RiskDecisionFactory(person=person, proposed_by=alice, with_outcome=True)
+    RiskDecisionFactory(person=person, proposed_by=erin)
+    # The other team's work never shows.
+    leigh_person = PersonFactory(team=leigh, created_by=carol)
+    AgreedActionFactory(
+        conversation=ConversationFactory(person=leigh_person, recorded_by=carol), due=days(-3)
+    )
+
+
+def figures(response) -> dict[str, dict[str, int]]:
+    """{worker's name: {column key: figure}} of the first team."""
+    keys = [key for key, _heading, _words in response.context["columns"]]
+    table = response.context["tables"][0]
+    return {
+        row["member"].full_name: {k: cell["n"] for k, cell in zip(keys, row["cells"], strict=True)}
+        for row in table["rows"]
+    }
+
+
+ALICE = {"open": 3, "overdue": 1, "this_week": 1, "done": 1, "drafts": 1}
+ERIN = {"open": 1, "overdue": 0, "this_week": 1, "done": 0, "drafts": 0}
+NOTHING = dict.fromkeys(ALICE, 0)
+
+
+def test_figures_per_worker_match_the_hand_made_set(bob_client, work, alice, erin, bob):
+    response = bob_client.get(TEAM)
+    assert response.status_code == 200
+    assert figures(response) == {
+        "Alice Worker": {**ALICE, "waiting": 2, "overdue_reviews": 1},
+        "Bob Manager": {**NOTHING, "waiting": 0, "overdue_reviews": 0},
+        "Erin Colleague": {**ERIN, "waiting": 1, "overdue_reviews": 0},
+    }
+    # Alphabetical, never sorted by how much anyone does.
+    assert [r["member"].full_name for r in response.context["tables"][0]["rows"]] == [
+        "Alice Worker",
+        "Bob Manager",
+        "Erin Colleague",
+    ]
+    assertNotContains(response, "Carol Otherteam")
+
+
+def test_each_figure_opens_the_list_behind_it(bob_client, work, alice):
+    response = bob_client.get(TEAM)
+    row = response.context["tables"][0]["rows"][0]
+    expected = {"open": 3, "overdue": 1, "this_week": 1, "done": 1}
+    for key, cell in zip(expected, row["cells"], strict=False):
+        listed = bob_client.get(cell["href"])
+        assert listed.status_code == 200
+        assert listed.context["page"].paginator.count == expected[key], key
+        assertContains(response, cell["href"].replace("&", "&amp;"))
+    drafts = bob_client.get(row["cells"][4]["href"])
+    assert drafts.status_code == 200
+    assert drafts.context["page"].paginator.count == 1
+    assertContains(drafts, "Drafts older than a week")
+    assertContains(drafts, "Alice Worker")
+    query = parse_qs(urlsplit(row["cells"][0]["href"]).query)
+    assert query["owner"] == [str(alice.pk)]
+
+
+def test_a_leaver_stays_while_they_hold_work(bob_client, work, alice, wigan):
+    alice.is_active = False
+    alice.save()
+    response = bob_client.get(TEAM)
+    assertContains(response, "Alice Worker")
+    assertContains(response, "Left</strong>")
+    leaver = UserFactory(full_name="Fay Gone", teams=[wigan], is_active=False)
+    assert leaver.pk
+    assertNotContains(bob_client.get(TEAM), "Fay Gone")
+
+
+@pytest.mark.parametrize("who", ["alice", "carol", "dave"])
+def test_only_a_manager_has_a_team_view(client, who, request, work):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(TEAM).status_code == 404
+
+
+def test_another_teams_manager_sees_nothing_of_this_team(client, lee, work):
+    client.force_login(lee)
+    response = client.get(TEAM)
+    assert response.status_code == 200
+    assertNotContains(response, "Alice Worker")
+    assertNotContains(response, "Wigan Central")
+    assertContains(response, "Carol Otherteam")
+
+
+def test_a_manager_waiting_to_join_sees_no_team(client, wigan):
+    newcomer = UserFactory(full_name="Nia New", role=Role.MANAGER)
+    join_team(newcomer, wigan, confirmed=False)
+    client.force_login(newcomer)
+    response = client.get(TEAM)
+    assertContains(response, "You do not manage a team yet")
+    assertNotContains(response, "Wigan Central")
+
+
+def test_signed_out_goes_to_sign_in(client):
+    response = client.get(TEAM)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_manager_signing_in_lands_on_the_team_view(web, bob, alice):
+    page = web.get("/accounts/login/")
+    page.forms[0]["username"] = bob.email
+    page.forms[0]["password"] = "correct horse battery staple"
+    assert page.forms[0].submit()["Location"] == TEAM
+
+
+def test_the_navigation_offers_the_team_view_to_managers_only(bob_client, client, alice):
+    assertContains(bob_client.get("/"), 'href="/team/"')
+    client.force_login(alice)
+    assertNotContains(client.get("/"), 'href="/team/"')
+
+
+def test_a_300_character_name_is_kept_in_its_table(bob_client, wigan):
+    UserFactory(full_name="W" * 300, teams=[wigan])
+    assertContains(bob_client.get(TEAM), "app-team-table__name")
+
+
+def make_workers(team, n: int) -> None:
+    for i in range(n):
+        worker = UserFactory(full_name=f"Worker {i:03}", teams=[team])
+        person = PersonFactory(team=team, created_by=worker)
+        RiskDecisionFactory(person=person, proposed_by=worker)
+        conversation = ConversationFactory(person=person, recorded_by=worker)
+        AgreedActionFactory(conversation=conversation, due=days(i % 5 - 2))
+        draft = ConversationFactory(
+            person=person, recorded_by=worker, status=ConversationStatus.DRAFT
+        )
+        draft.created_at = timezone.now() - dt.timedelta(days=9)
+        draft.save()
+
+
+def test_queries_are_the_same_at_5_and_50_workers(bob_client, wigan, leigh, bob):
+    join_team(bob, leigh)
+
+    def count() -> int:
+        # Once first, so the session's own writes (its clock, renewed at most
+        # once a minute) are done before counting.
+        bob_client.get(TEAM)
+        with CaptureQueriesContext(connection) as queries:
+            assert bob_client.get(TEAM).status_code == 200
+        return len(queries)
+
+    make_workers(wigan, 5)
+    at_5 = count()
+    make_workers(wigan, 45)
+    make_workers(leigh, 50)
+    assert count() == at_5
+    assert at_5 <= 16
