@@ -6,8 +6,11 @@ class ConversationsConfig(AppConfig):
     verbose_name = "Conversations and agreed actions"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from conversations.open_work import hand_on_actions, open_actions
         from conversations.receivers import move_actions_with_person
+        from conversations.reports import register_sqlite_median
         from conversations.sections import register_sections
         from conversations.team_figures import ACTIONS, DECISIONS, DRAFTS
         from deal import team_figures
@@ -17,11 +20,18 @@ class ConversationsConfig(AppConfig):
         from people.signals import person_moved_team
 
         register(open_actions)
+        connection_created.connect(register_sqlite_median)
         register_mover(hand_on_actions)
         team_figures.register(ACTIONS)
         team_figures.register(DRAFTS)
         team_figures.register(DECISIONS)
         register_sections()
+        from conversations.subject_access import register_exporters
+
+        register_exporters()
+        from conversations.retention import register_retention
+
+        register_retention()
         person_moved_team.connect(move_actions_with_person, dispatch_uid="move_actions_with_person")
         register_navigation(
             NavItem(
@@ -41,5 +51,15 @@ class ConversationsConfig(AppConfig):
                 lambda user: user_can(user, Capability.MANAGE_STAFF),
                 62,
                 ("themes",),
+            )
+        )
+        register_navigation(
+            NavItem(
+                "reports",
+                "Reports",
+                "reports:index",
+                lambda user: user_can(user, Capability.WORK_WITH_PEOPLE),
+                40,
+                ("reports",),
             )
         )

@@ -39,6 +39,7 @@ class ConversationFactory(factory.django.DjangoModelFactory):
         model = Conversation
 
     person = factory.SubFactory(PersonFactory)
+    team = factory.SelfAttribute("person.team")
     recorded_by = factory.SelfAttribute("person.created_by")
     happened_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
     place = Place.HOME

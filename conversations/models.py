@@ -76,6 +76,15 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
 
 
 WELLBEING_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
+# The four ONS personal wellbeing questions, in the order the ONS asks them.
+WELLBEING_FIELDS = ["life_satisfaction", "worthwhile", "happiness", "anxiety"]
+# A conversation in which the person answered at least one of them.
+ANSWERED = (
+    Q(life_satisfaction__isnull=False)
+    | Q(worthwhile__isnull=False)
+    | Q(happiness__isnull=False)
+    | Q(anxiety__isnull=False)
+)
 
 
 class Conversation(models.Model):
@@ -84,6 +93,16 @@ class Conversation(models.Model):
     agreed."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="conversations")
+    # The team whose person it was when it was recorded: the team that had the
+    # conversation, which the reports count it for. Unlike an action's team it
+    # stays when the person moves on, as the work was that team's.
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        related_name="conversations",
+        editable=False,
+        db_index=False,  # conversation_team_idx starts with it
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conversations_recorded"
     )
@@ -140,6 +159,7 @@ class Conversation(models.Model):
             "submission_key",
             "last_submission_key",
             "created_at",
+            "team",
         ],
         m2m_fields=[themes, staff_present, profile_entries],
     )
@@ -158,6 +178,17 @@ class Conversation(models.Model):
                 fields=["person", "created_at"],
                 condition=Q(status="draft"),
                 name="conversation_draft_idx",
+            ),
+            # The reports: a team's completed conversations in a period, and
+            # those with wellbeing answers, read from the index alone.
+            models.Index(
+                fields=["team", "status", "happened_at", "person", "id"],
+                name="conversation_team_idx",
+            ),
+            models.Index(
+                fields=["team", "happened_at", "person", "id", *WELLBEING_FIELDS],
+                condition=Q(status=ConversationStatus.COMPLETE) & ANSWERED,
+                name="conversation_answers_idx",
             ),
         ]
 
@@ -334,6 +365,12 @@ class AgreedAction(models.Model):
             # The team view's actions done in the last 30 days.
             models.Index(fields=["team", "status", "closed_at"], name="action_team_closed_idx"),
             models.Index(fields=["person", "status", "due"], name="action_person_idx"),
+            # The reports: the actions of a team's conversations, read from
+            # the index alone.
+            models.Index(
+                fields=["conversation", "status", "due", "closed_at"],
+                name="action_conversation_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -382,6 +419,9 @@ class FollowUpKind(models.TextChoices):
 class FollowUp(models.Model):
     """One step in an action's trail: a note, a change of status or of owner.
     Kept in order with who and when; never changed afterwards."""
+
+    # The app's database role may only INSERT and SELECT (deal.database_roles).
+    append_only = True
 
     action = models.ForeignKey(AgreedAction, on_delete=models.PROTECT, related_name="follow_ups")
     kind = models.CharField(max_length=20, choices=FollowUpKind.choices)
@@ -633,6 +673,9 @@ class DecisionStep(models.Model):
     revised, a later thought, the outcome. Kept in order with who and when;
     never changed afterwards."""
 
+    # The app's database role may only INSERT and SELECT (deal.database_roles).
+    append_only = True
+
     decision = models.ForeignKey(RiskDecision, on_delete=models.PROTECT, related_name="steps")
     kind = models.CharField(max_length=20, choices=DecisionStepKind.choices)
     note = models.TextField(blank=True)
@@ -645,3 +688,26 @@ class DecisionStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.by} at {self.at:%d %b %Y %H:%M}"
+
+
+class ReminderKind(models.TextChoices):
+    MY_ACTIONS = "my_actions", "Your overdue and due-soon actions"
+    TEAM_SUMMARY = "team_summary", "Your team's actions"
+
+
+class ReminderSent(models.Model):
+    """A reminder email claimed for someone on a day, before it is sent: so
+    send_reminders run twice in a day (or twice at once) sends it once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day", "kind"], name="one_reminder_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user} on {self.day}"

@@ -29,7 +29,7 @@ from conversations.models import (
     Owner,
 )
 from conversations.signals import action_saved
-from deal.audit import Actor, audit_record
+from deal.audit import Actor, audit_record, changes_between
 from deal.models import AuditAction, User
 from people.models import EntryKind, Person, ProfileEntry, WhatMatters
 
@@ -134,7 +134,9 @@ def _conversation_save(
 ) -> tuple[Conversation, bool]:
     with transaction.atomic():
         if conversation is None:
-            conversation = Conversation(person=person, recorded_by=actor.user)
+            conversation = Conversation(
+                person=person, team_id=person.team_id, recorded_by=actor.user
+            )
             if submission_key is not None:
                 conversation.submission_key = submission_key
             creating = True
@@ -150,6 +152,16 @@ def _conversation_save(
         # conversation page can show them as one change.
         conversation._change_reason = uuid.uuid4().hex
         was_complete = conversation.status == ConversationStatus.COMPLETE
+        before = (
+            {}
+            if creating
+            else {
+                **{name: getattr(conversation, name) for name in content.fields},
+                "status": conversation.status,
+                "themes": sorted(str(t) for t in conversation.themes.all()),
+                "staff present": sorted(str(u) for u in conversation.staff_present.all()),
+            }
+        )
         for name, value in content.fields.items():
             setattr(conversation, name, value)
         if complete or was_complete:
@@ -184,12 +196,19 @@ def _conversation_save(
         if is_complete and was_draft:
             _make_actions_live(conversation)
 
+        after = {
+            **{name: getattr(conversation, name) for name in content.fields},
+            "status": conversation.status,
+            "themes": sorted(str(t) for t in content.themes),
+            "staff present": sorted(str(u) for u in content.staff_present),
+        }
         audit_record(
             actor=actor,
             action=AuditAction.CREATE if creating else AuditAction.CHANGE,
             obj=conversation,
             detail=f"{'Recorded' if creating else 'Changed'} conversation with person "
             f"{person.pk} ({conversation.status})",
+            changes=changes_between(before, after) if not creating else {},
         )
     return conversation, True
 
@@ -225,6 +244,7 @@ def conversation_discard(
             action=AuditAction.CHANGE,
             obj=conversation,
             detail=f"Discarded a draft conversation with person {conversation.person_id}",
+            changes={"status": [ConversationStatus.DRAFT, ConversationStatus.DISCARDED]},
         )
 
 
@@ -361,6 +381,7 @@ def _save_action(
         return action
     _take_version(AgreedAction, action, data.version)
     before = {name: _shown(action, name) for name in changed}
+    before_values = {name: getattr(action, name) for name in changed}
     for name in changed:
         setattr(action, name, values[name])
     update = [*changed, "updated_at"]
@@ -372,6 +393,13 @@ def _save_action(
     action.save(update_fields=update)
     action_saved.send(
         sender=AgreedAction, action=action, actor=actor, created=False, changed=changed
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=action,
+        detail="Corrected with its conversation",
+        changes=changes_between(before_values, {name: getattr(action, name) for name in changed}),
     )
     if is_draft:
         # A draft's actions are not live yet: no trail until they are.
@@ -440,6 +468,13 @@ def action_follow_up(
         return []
 
     trail = []
+    before = {
+        "status": action.status,
+        "status_reason": action.status_reason,
+        "due": action.due,
+        "responsible": action.responsible,
+        "owner_user": action.owner_user,
+    }
     with transaction.atomic():
         _take_version(AgreedAction, action, expected_version)
         fields = ["version", "updated_at"]
@@ -501,5 +536,7 @@ def action_follow_up(
             action=AuditAction.CHANGE,
             obj=action,
             detail="Followed up: " + ", ".join(f.get_kind_display().lower() for f in trail),
+            changes=changes_between(before, {name: getattr(action, name) for name in before})
+            | ({"note": [None, note]} if note else {}),
         )
     return trail

@@ -9,13 +9,24 @@ class DealConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
-        from deal import session, two_factor
+        from deal import database_roles, session, two_factor
 
         user_logged_in.connect(session.record_sign_in, dispatch_uid="deal.session.record_sign_in")
         user_logged_in.connect(
             two_factor.record_sign_in, dispatch_uid="deal.two_factor.record_sign_in"
         )
+        # Once, after every app's migrations: the app role's privileges on
+        # every table, new ones included.
+        post_migrate.connect(
+            database_roles.grant_after_migrate,
+            sender=self,
+            dispatch_uid="deal.database_roles.grant_after_migrate",
+        )
+        from deal.subject_access import register_own
+
+        register_own()
         checks.register(demo_mode_is_not_live, checks.Tags.security, deploy=True)
         register_navigation_items()
         register_sections()
@@ -66,6 +77,22 @@ def register_navigation_items() -> None:
             can(Capability.MANAGE_STAFF),
             63,
             ("manage:changes",),
+        ),
+        NavItem(
+            "governance",
+            "Audit log",
+            "governance:audit",
+            can(Capability.GOVERN_INFORMATION),
+            65,
+            ("governance:audit", "governance:audit_csv"),
+        ),
+        NavItem(
+            "subject_access",
+            "Subject access",
+            "governance:find_person",
+            can(Capability.GOVERN_INFORMATION),
+            66,
+            ("governance",),
         ),
         NavItem(
             "confirmations",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from deal.factories import TeamFactory, UserFactory, join_team
-from deal.models import PulseAnswer, Role, Team, User
+from deal.models import ROLES_CONFIRMED_BY_ADMINS, PulseAnswer, Role, Team, User
 
 TEAMS = ["Wigan Central Community Team", "Leigh and Atherton Community Team"]
 # Ofcom's drama range: numbers that reach nobody.
@@ -26,6 +26,7 @@ STAFF = [
     ("manager@example.org", "Priya Shah", Role.MANAGER, [0]),
     ("worker2@example.org", "Dan Hughes", Role.FRONTLINE, [1]),
     ("admin@example.org", "Alex Morgan", Role.ADMIN, []),
+    ("ig@example.org", "Jo Whitfield", Role.IG, []),
 ]
 
 
@@ -58,6 +59,7 @@ def add_demo_data(demo: DemoData) -> None:
         user.full_name, user.role, user.is_active = name, role, True
         if role == Role.ADMIN:
             user.is_staff = user.is_superuser = True
+        if role in ROLES_CONFIRMED_BY_ADMINS:
             user.admin_confirmed_at = user.admin_confirmed_at or timezone.now()
         user.set_password(demo.password)
         user.save()

@@ -4,7 +4,7 @@ seed_demo, so demo data and test data are made the same way."""
 import factory
 from django.utils import timezone
 
-from deal.models import Membership, Role, Team, User
+from deal.models import ROLES_CONFIRMED_BY_ADMINS, Membership, Role, Team, User
 
 factory.Faker._DEFAULT_LOCALE = "en_GB"
 
@@ -29,7 +29,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
     # Admins made for tests and the demo are confirmed ones.
     admin_confirmed_at = factory.LazyAttribute(
-        lambda user: timezone.now() if user.role == Role.ADMIN else None
+        lambda user: timezone.now() if user.role in ROLES_CONFIRMED_BY_ADMINS else None
     )
 
     @factory.post_generation

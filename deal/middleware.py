@@ -2,6 +2,7 @@
 every response."""
 
 from django.conf import settings
+from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
 from whitenoise.middleware import WhiteNoiseMiddleware
 
@@ -41,3 +42,37 @@ class HeadersMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class RefusalAuditMiddleware:
+    """Every refused request goes in the audit log, whoever sent it: a 403 for
+    any role (an admin at a case page, a worker at /manage/, a failed CSRF
+    check) and a page that sent someone not signed in to sign in. (A record
+    outside the user's teams is a 404, audited where it is refused:
+    deal.permissions.get_for_team.)"""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            self._audit(request, f"Refused ({response.status_code})")
+        elif self._sent_to_sign_in(request, response):
+            self._audit(request, "Refused: not signed in")
+        return response
+
+    @staticmethod
+    def _sent_to_sign_in(request, response) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or user.is_authenticated or response.status_code != 302:
+            return False
+        login = resolve_url(settings.LOGIN_URL)
+        return response.get("Location", "").startswith(login + "?")
+
+    @staticmethod
+    def _audit(request, detail: str) -> None:
+        from deal.audit import Actor, audit_record
+        from deal.models import AuditAction
+
+        audit_record(actor=Actor.from_request(request), action=AuditAction.DENIED, detail=detail)

@@ -31,6 +31,16 @@ class Role(models.TextChoices):
     FRONTLINE = "frontline", "Frontline worker"
     MANAGER = "manager", "Manager"
     ADMIN = "admin", "Admin"
+    # Information governance: reads the audit log, answers subject access
+    # requests, looks after retention. No team and no case work.
+    IG = "ig", "Information governance"
+
+
+# Roles that never hold a team: whoever runs the service or checks on it does
+# not do case work.
+ROLES_WITHOUT_TEAMS = (Role.ADMIN, Role.IG)
+# Roles a second admin must confirm before they have any power.
+ROLES_CONFIRMED_BY_ADMINS = (Role.ADMIN, Role.IG)
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -139,17 +149,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == Role.ADMIN
 
     @property
+    def is_ig(self) -> bool:
+        return self.role == Role.IG
+
+    @property
     def is_admin_waiting(self) -> bool:
-        """An admin whom a second admin has not yet confirmed."""
-        return self.role == Role.ADMIN and self.admin_confirmed_at is None
+        """An admin, or an information governance officer (who reads the
+        whole audit log), whom a second admin has not yet confirmed: so one
+        admin alone cannot give anyone either power."""
+        return self.role in ROLES_CONFIRMED_BY_ADMINS and self.admin_confirmed_at is None
 
     def clean(self) -> None:
         super().clean()
         # Separation of duties: whoever runs the service does not hold a team,
         # so an admin never reads case records.
-        if self.pk and self.role == Role.ADMIN and self.memberships.exists():
+        if self.pk and self.role in ROLES_WITHOUT_TEAMS and self.memberships.exists():
             raise ValidationError(
-                {"role": "An admin cannot be in a team. Take them out of their teams first."}
+                {
+                    "role": ("An admin" if self.role == Role.ADMIN else "Information governance")
+                    + " cannot be in a team. Take them out of their teams first."
+                }
             )
 
     def team_ids(self) -> list[int]:
@@ -157,7 +176,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         only, and none for an admin. Read once per request and kept. (A leaver
         keeps theirs, so what they own stays in its team; they cannot sign in.)"""
         if not hasattr(self, "_team_ids"):
-            if self.role == Role.ADMIN or self.pk is None:
+            if self.role in ROLES_WITHOUT_TEAMS or self.pk is None:
                 self._team_ids = []
             else:
                 self._team_ids = list(
@@ -218,8 +237,9 @@ class Membership(models.Model):
         return self.confirmed_at is not None
 
     def clean(self) -> None:
-        if self.user_id and self.user.role == Role.ADMIN:
-            raise ValidationError("An admin cannot be in a team.")
+        if self.user_id and self.user.role in ROLES_WITHOUT_TEAMS:
+            who = "An admin" if self.user.role == Role.ADMIN else "Information governance"
+            raise ValidationError(f"{who} cannot be in a team.")
 
 
 class Invitation(models.Model):
@@ -252,6 +272,8 @@ class AuditAction(models.TextChoices):
     CONFIRM = "confirm", "Confirmed"
     DEACTIVATE = "deactivate", "Deactivated"
     REACTIVATE = "reactivate", "Reactivated"
+    EXPORT = "export", "Exported"
+    ANONYMISE = "anonymise", "Anonymised"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -266,6 +288,9 @@ class AuditEvent(models.Model):
     """Who did what to which record, when and from where. Append-only: rows are
     never changed or deleted by the application."""
 
+    # The app's database role may only INSERT and SELECT (deal.database_roles).
+    append_only = True
+
     at = models.DateTimeField(default=timezone.now, editable=False)
     user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
@@ -276,8 +301,13 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
     detail = models.CharField(max_length=500, blank=True)
-    # For changes made by admins: {"field": [before, after], ...}.
+    # What a change changed: {"field": [before, after], ...} (secrets never).
     changes = models.JSONField(default=dict, blank=True)
+    # The resident the event is about (their record, or one of their
+    # conversations or actions), so information governance can list all that
+    # was done to one person's records. A number, not a foreign key: deal/
+    # knows no app, and the log outlives any record.
+    about_person = models.BigIntegerField("person", null=True, blank=True)
     path = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
@@ -289,6 +319,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx"),
             models.Index(fields=["user", "-at"], name="audit_user_idx"),
             models.Index(fields=["-at"], name="audit_at_idx"),
+            # Each filter of /governance/audit/ reads newest first from an index.
+            models.Index(fields=["about_person", "-at"], name="audit_person_idx"),
+            models.Index(fields=["action", "-at"], name="audit_action_idx"),
         ]
 
     def __str__(self) -> str:

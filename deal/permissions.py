@@ -23,6 +23,8 @@ class Capability(StrEnum):
     MANAGE_STAFF = "manage_staff"  # invite, change and deactivate staff; teams; themes
     CONFIRM_MEMBERS = "confirm_members"  # confirm who joins a team (see deal.services)
     MANAGE_TEAM = "manage_team"  # the team view: figures, comments, handing on work
+    # Read the whole audit log, export everything held about a person.
+    GOVERN_INFORMATION = "govern_information"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -33,6 +35,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     # An admin runs the service; reading case records is not part of that.
     # (An admin confirms joins only of a team with no manager.)
     Role.ADMIN: frozenset({Capability.MANAGE_STAFF, Capability.CONFIRM_MEMBERS}),
+    # Information governance reads what was done to records, not the records
+    # in the course of work: no team, no case pages.
+    Role.IG: frozenset({Capability.GOVERN_INFORMATION}),
 }
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from deal.audit import Actor, audit_record
 from deal.models import (
+    ROLES_CONFIRMED_BY_ADMINS,
     AuditAction,
     Invitation,
     Membership,
@@ -71,6 +72,10 @@ def check_staff_change(
             errors["is_active"] = "You cannot deactivate your own account"
     if role == Role.ADMIN and team_ids:
         errors["teams"] = "An admin cannot be in a team. Choose no teams, or choose another role."
+    elif role == Role.IG and team_ids:
+        errors["teams"] = (
+            "Information governance cannot be in a team. Choose no teams, or choose another role."
+        )
     if (
         user.pk is not None
         and user.role == Role.ADMIN
@@ -121,7 +126,9 @@ def admins_waiting_for(user: User):
     if not user.is_active or user.role != Role.ADMIN or user.is_admin_waiting:
         return User.objects.none()
     return (
-        User.objects.filter(role=Role.ADMIN, is_active=True, admin_confirmed_at__isnull=True)
+        User.objects.filter(
+            role__in=ROLES_CONFIRMED_BY_ADMINS, is_active=True, admin_confirmed_at__isnull=True
+        )
         .exclude(pk=user.pk)
         .exclude(admin_requested_by=user)
         .select_related("admin_requested_by")
@@ -229,7 +236,7 @@ def staff_invite(
         None,
         full_name=full_name,
         role=role,
-        admin_requested_by=actor.user if role == Role.ADMIN else None,
+        admin_requested_by=actor.user if role in ROLES_CONFIRMED_BY_ADMINS else None,
     )
     _request_teams(actor=actor, user=user, team_ids=team_ids)
     _send_invitation(actor=actor, user=user, link_for=link_for)
@@ -305,7 +312,7 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
 
 def note_role_change(*, actor: Actor, user: User) -> None:
     """A new admin waits for a second admin; anyone else is no admin at all."""
-    user.admin_requested_by = actor.user if user.role == Role.ADMIN else None
+    user.admin_requested_by = actor.user if user.role in ROLES_CONFIRMED_BY_ADMINS else None
     user.admin_confirmed_by = None
     user.admin_confirmed_at = None
 
@@ -322,8 +329,8 @@ def admin_confirm(*, actor: Actor, user: User) -> None:
         actor=actor,
         action=AuditAction.CONFIRM,
         obj=user,
-        detail=f"Confirmed {user.full_name} as an admin",
-        changes={"admin": ["waiting", "confirmed"]},
+        detail=f"Confirmed {user.full_name} as {user.get_role_display().lower()}",
+        changes={user.get_role_display().lower(): ["waiting", "confirmed"]},
     )
 
 

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sees every response below it, so every refusal, whoever asked, is audited.
+    "deal.middleware.RefusalAuditMiddleware",
     # request.user.is_verified(): has this session given a code from an app?
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -110,7 +112,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The owner role, which owns the tables: `migrate`, `flush` and
+# `apply_retention` connect as it (same database, its user and password). Set
+# it, and DATABASE_URL names the app's least-privileged role, which is given
+# its privileges after each migrate (deal.database_roles).
+MIGRATION_DATABASE_URL = env_str("MIGRATION_DATABASE_URL")
+# Read once here: the connection's own settings change while it is the owner.
+DATABASE_APP_ROLE = DATABASES["default"].get("USER", "") if MIGRATION_DATABASE_URL else ""
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Years after a person's record is closed before `manage.py apply_retention`
+# removes what identifies them.
+RETENTION_YEARS = env_int("RETENTION_YEARS", 6)
 
 # --- Staff accounts and sign-in ------------------------------------------------
 AUTH_USER_MODEL = "deal.User"
@@ -274,6 +287,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# The service's address, for the links in emails sent with no request to take
+# it from (manage.py send_reminders).
+SERVICE_URL = env_str("SERVICE_URL", "http://127.0.0.1:8000" if LOCAL else "").rstrip("/")
 
 # --- Language, time ----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

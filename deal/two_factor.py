@@ -47,7 +47,7 @@ APP_NAME = "Authenticator app"
 
 def must_have_two_factor(user) -> bool:
     return settings.REQUIRE_TWO_FACTOR and (
-        user.role in (Role.ADMIN, Role.MANAGER) or user.is_superuser
+        user.role in (Role.ADMIN, Role.MANAGER, Role.IG) or user.is_superuser
     )
 
 

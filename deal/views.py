@@ -23,6 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
         if user_can(user, Capability.CONFIRM_MEMBERS)
         else 0
     )
+    if user_can(user, Capability.GOVERN_INFORMATION):
+        return render(request, "home_governance.html")
     if not user_can(user, Capability.WORK_WITH_PEOPLE):
         return render(request, "home_admin.html", {"joiners_waiting": joiners_waiting})
     # A joiner sees none of a team's people until a manager confirms them.

@@ -15,6 +15,12 @@ class PeopleConfig(AppConfig):
         register(named_worker_people)
         register_mover(hand_on_named_people)
         register_sections()
+        from people.subject_access import register_exporters
+
+        register_exporters()
+        from people.retention import register_retention
+
+        register_retention()
         register_navigation(
             NavItem(
                 "people",

@@ -14,7 +14,14 @@ from deal.forms import (
     is_uk_phone_number,
 )
 from deal.models import Team, User
-from people.models import EntryKind, Person, PersonInLife, ProfileEntry, WhatMatters
+from people.models import (
+    EntryKind,
+    Person,
+    PersonInLife,
+    PersonStatus,
+    ProfileEntry,
+    WhatMatters,
+)
 from people.search import normalise_nhs_number, normalise_postcode
 
 # A number that passes the NHS number check (modulus 11), so the example
@@ -83,6 +90,7 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
             "team",
             "named_worker",
             "status",
+            "closed_reason",
         ]
         labels = {"given_name": "Given name", "family_name": "Family name"}
         widgets = {
@@ -92,6 +100,14 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
             "status": forms.RadioSelect,
         }
 
+    closed_reason = forms.CharField(
+        label="If you are closing the record, why",
+        help_text="For example: moved out of the area, no longer wants our support",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep why to 1000 characters or fewer"},
+    )
     # When the record was last saved, as the user was shown it: a later save by
     # someone else is then refused rather than silently undone.
     last_saved = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -136,6 +152,7 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
         )
         if not self.instance.pk:
             del self.fields["status"]
+            del self.fields["closed_reason"]
         for name in ("given_name", "family_name", "preferred_name", "pronouns", "town"):
             self.fields[name].widget.attrs.setdefault("spellcheck", "false")
         self.helper.layout = Layout(
@@ -178,7 +195,10 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
                 Field.select("team"),
                 Field.select("named_worker"),
                 *(
-                    [Field.radios("status", legend_size=Size.SMALL, small=True, inline=True)]
+                    [
+                        Field.radios("status", legend_size=Size.SMALL, small=True, inline=True),
+                        Field.textarea("closed_reason", rows=3),
+                    ]
                     if "status" in self.fields
                     else []
                 ),
@@ -215,6 +235,17 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
         worker = cleaned.get("named_worker")
         if team and worker and team.pk not in worker.team_ids():
             self.add_error("named_worker", f"{worker} is not in {team}: choose someone from {team}")
+        if "status" in self.fields:
+            closing = (
+                cleaned.get("status") == PersonStatus.CLOSED
+                and self.instance.status != PersonStatus.CLOSED
+            )
+            reason = (cleaned.get("closed_reason") or "").strip()
+            if closing and not reason:
+                self.add_error("closed_reason", "Enter why you are closing the record")
+            if cleaned.get("status") == PersonStatus.OPEN:
+                # Reopened: the earlier reason is kept in the record's history.
+                cleaned["closed_reason"] = ""
         return cleaned
 
 

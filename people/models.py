@@ -150,6 +150,16 @@ class Person(models.Model):
     status = models.CharField(
         max_length=10, choices=PersonStatus.choices, default=PersonStatus.OPEN
     )
+    # Why and when the record was closed: the retention period runs from then
+    # (manage.py apply_retention).
+    closed_reason = models.TextField(
+        "If you are closing the record, why",
+        blank=True,
+        help_text="For example: moved out of the area, no longer wants our support",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the retention period ran out and what identified them was removed.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Names lower-cased with accents and punctuation taken off, for searching:
     # "Zoë O'Brien" is found by "zoe obrien". Kept up to date by save().

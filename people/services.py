@@ -9,10 +9,17 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from deal.audit import Actor, audit_record
+from deal.audit import Actor, audit_record, changes_between
 from deal.models import AuditAction
 from deal.permissions import get_for_team
-from people.models import EntryKind, Person, PersonInLife, ProfileEntry, WhatMatters
+from people.models import (
+    EntryKind,
+    Person,
+    PersonInLife,
+    PersonStatus,
+    ProfileEntry,
+    WhatMatters,
+)
 from people.signals import person_moved_team
 
 
@@ -62,10 +69,16 @@ def person_update(
     changed = [name for name, value in fields.items() if getattr(person, name) != value]
     if not changed:
         return []
+    before = {name: getattr(person, name) for name in changed}
     for name in changed:
         setattr(person, name, fields[name])
+    extra = []
+    if "status" in changed:
+        # The retention period runs from when the record was closed.
+        person.closed_at = timezone.now() if person.status == PersonStatus.CLOSED else None
+        extra.append("closed_at")
     person.full_clean(exclude=["created_by"])
-    person.save(update_fields=[*changed, "updated_at"])
+    person.save(update_fields=[*changed, *extra, "updated_at"])
     if "team" in changed:
         moved = [
             words
@@ -80,7 +93,11 @@ def person_update(
             + (f" with {', '.join(moved)}" if moved else ""),
         )
     audit_record(
-        actor=actor, action=AuditAction.CHANGE, obj=person, detail="Changed " + ", ".join(changed)
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=person,
+        detail="Changed " + ", ".join(changed),
+        changes=changes_between(before, {name: getattr(person, name) for name in changed}),
     )
     return changed
 
@@ -94,7 +111,13 @@ def what_matters_record(*, actor: Actor, person: Person, text: str) -> WhatMatte
     if current is not None and current.text == text:
         return None
     version = WhatMatters.objects.create(person=person, text=text, recorded_by=actor.user)
-    audit_record(actor=actor, action=AuditAction.CHANGE, obj=person, detail="Recorded what matters")
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=person,
+        detail="Recorded what matters",
+        changes={"what matters": [current.text if current else None, text]},
+    )
     return version
 
 
@@ -108,6 +131,7 @@ def profile_entry_add(*, actor: Actor, person: Person, kind: EntryKind, text: st
         action=AuditAction.CHANGE,
         obj=person,
         detail=f"Added {entry.get_kind_display().lower()} {entry.pk}",
+        changes={entry.get_kind_display().lower(): [None, entry.text]},
     )
     return entry
 
@@ -147,6 +171,7 @@ def profile_entry_archive(*, actor: Actor, entry: ProfileEntry) -> None:
         action=AuditAction.CHANGE,
         obj=entry.person,
         detail=f"Archived {entry.get_kind_display().lower()} {entry.pk}",
+        changes={entry.get_kind_display().lower(): [entry.text, None]},
     )
 
 
@@ -162,6 +187,7 @@ def profile_entry_restore(*, actor: Actor, entry: ProfileEntry) -> None:
         action=AuditAction.CHANGE,
         obj=entry.person,
         detail=f"Restored {entry.get_kind_display().lower()} {entry.pk}",
+        changes={entry.get_kind_display().lower(): [None, entry.text]},
     )
 
 
@@ -172,8 +198,10 @@ def person_in_life_save(
     if existing is None:
         existing = PersonInLife(person=person, recorded_by=actor.user)
         verb = "Added"
+        before = {}
     else:
         verb = "Changed"
+        before = {name: getattr(existing, name) for name in fields}
     for name, value in fields.items():
         setattr(existing, name, value)
     existing.save()
@@ -182,6 +210,7 @@ def person_in_life_save(
         action=AuditAction.CHANGE,
         obj=person,
         detail=f"{verb} person in their life {existing.pk}",
+        changes=changes_between(before, fields),
     )
     return existing
 
@@ -197,4 +226,5 @@ def person_in_life_archive(*, actor: Actor, connection: PersonInLife) -> None:
         action=AuditAction.CHANGE,
         obj=connection.person,
         detail=f"Archived person in their life {connection.pk}",
+        changes={"person in their life": [str(connection), None]},
     )

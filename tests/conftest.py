@@ -18,6 +18,33 @@ from tests.factories import (
 PASSWORD = "correct horse battery staple"
 
 
+# --- The app's least-privileged database role (deal.database_roles) -----------------
+# With MIGRATION_DATABASE_URL set (as in CI), the test database is made and
+# migrated by the owner role, the tests run as DATABASE_URL's app role, and the
+# owner empties the database between transactional tests and drops it at the
+# end: as in live use, the app never owns a table.
+_APP_ROLE: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    from deal.database_roles import owner_credentials, use_credentials
+
+    if owner_credentials():
+        _APP_ROLE.update(use_credentials(owner_credentials()))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from deal.database_roles import owner_credentials, use_credentials
+
+    if _APP_ROLE:
+        use_credentials(_APP_ROLE)
+    yield
+    if _APP_ROLE:
+        use_credentials(owner_credentials())
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     # The manifest storage of production needs collectstatic first; tests do

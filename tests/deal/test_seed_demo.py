@@ -29,12 +29,15 @@ def test_loads_teams_staff_and_people_once(db, settings, monkeypatch, capsys):
         ("manager@example.org", Role.MANAGER),
         ("worker2@example.org", Role.FRONTLINE),
         ("admin@example.org", Role.ADMIN),
+        ("ig@example.org", Role.IG),
     }
     assert 55 <= Person.objects.count() <= 65
     worker = User.objects.get(email="worker@example.org")
     worker2 = User.objects.get(email="worker2@example.org")
     assert set(worker.teams.all()).isdisjoint(worker2.teams.all())
     assert not User.objects.get(email="admin@example.org").teams.exists()
+    ig = User.objects.get(email="ig@example.org")
+    assert not ig.teams.exists() and not ig.is_admin_waiting
     # Every demo join is confirmed, by the demo manager (hers by nobody).
     manager = User.objects.get(email="manager@example.org")
     assert worker.team_ids() and worker2.team_ids()

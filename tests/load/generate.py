@@ -449,7 +449,7 @@ def generate(scale: float, seed: int) -> dict:
             "id", "person_id", "recorded_by_id", "happened_at", "place", "kind",
             "what_matters", "others_present", "notes", "life_satisfaction", "worthwhile",
             "happiness", "anxiety", "status", "completed_at", "created_at", "updated_at",
-            "version", "submission_key", "last_submission_key",
+            "version", "submission_key", "last_submission_key", "team_id",
         ],
     )  # fmt: skip
     theme_table = Table(Conversation.themes.through, ["id", "conversation_id", "theme_id"])
@@ -499,7 +499,7 @@ def generate(scale: float, seed: int) -> dict:
                     "", "Talked about what is going well.", *wellbeing,
                     "draft" if draft else "complete",
                     r"\N" if draft else ts(happened), ts(happened), ts(happened), "1",
-                    str(uuid.UUID(int=rng.getrandbits(128), version=4)), r"\N",
+                    str(uuid.UUID(int=rng.getrandbits(128), version=4)), r"\N", str(team),
                 )  # fmt: skip
                 theme_rows.append((cid, rng.choice(theme_ids)))
                 # Two actions a conversation on average (0 to 4).

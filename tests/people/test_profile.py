@@ -212,6 +212,7 @@ def edit_form(app, person):
 def test_changing_details_keeps_history_and_audits_what_changed(alice_app, alice, person):
     form = edit_form(alice_app, person)
     form["status"] = "closed"
+    form["closed_reason"] = "Moved to Scotland"
     form["given_name"] = "Maggie"
     assert form.submit().status_code == 302
     person.refresh_from_db()

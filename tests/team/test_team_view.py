@@ -142,7 +142,7 @@ def test_a_manager_waiting_to_join_sees_no_team(client, wigan):
     assertNotContains(response, "Wigan Central")
 
 
-def test_signed_out_goes_to_sign_in(client):
+def test_signed_out_goes_to_sign_in(client, db):
     response = client.get(TEAM)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")

@@ -1,0 +1,50 @@
+"""/reports/: a team's figures by month, each as a chart and a table, and
+each table as a CSV file.
+
+Frontline workers and managers see the figures of their own teams: counts
+and averages, with no one's name, of records they can already open. Admins
+see no reports: the figures are made from residents' records, and a small
+team's month can point to one person (see README, "Reports")."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from conversations.report_forms import ReportFilterForm
+from conversations.report_tables import sections
+from conversations.reports import build_report
+from deal.permissions import Capability, capability_required
+
+work_with_people = capability_required(Capability.WORK_WITH_PEOPLE)
+
+
+@work_with_people
+def index(request: HttpRequest) -> HttpResponse:
+    form = ReportFilterForm(request.GET, user=request.user)
+    teams, period = form.chosen()
+    tables = sections(build_report(teams, period)) if teams else []
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "form": form,
+            "teams": teams,
+            "period": period,
+            "tables": tables,
+            "query": form.query_string(),
+        },
+    )
+
+
+@work_with_people
+def download(request: HttpRequest, slug: str) -> HttpResponse:
+    form = ReportFilterForm(request.GET, user=request.user)
+    teams, period = form.chosen()
+    table = next((t for t in sections(build_report(teams, period)) if t.slug == slug), None)
+    if not teams or table is None:
+        raise Http404("No such table")
+    response = HttpResponse(table.csv(), content_type="text/csv; charset=utf-8")
+    name = f"{slug}-{period.first:%Y-%m}-to-{period.last:%Y-%m}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
