@@ -8,8 +8,11 @@ class ConversationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from conversations.decision_sections import (
+            register_sections as register_decision_sections,
+        )
         from conversations.open_work import hand_on_actions, open_actions
-        from conversations.receivers import move_actions_with_person
+        from conversations.receivers import move_actions_with_person, move_decisions_with_person
         from conversations.reports import register_sqlite_median
         from conversations.sections import register_sections
         from conversations.team_figures import ACTIONS, DECISIONS, DRAFTS
@@ -26,6 +29,7 @@ class ConversationsConfig(AppConfig):
         team_figures.register(DRAFTS)
         team_figures.register(DECISIONS)
         register_sections()
+        register_decision_sections()
         from conversations.subject_access import register_exporters
 
         register_exporters()
@@ -33,6 +37,9 @@ class ConversationsConfig(AppConfig):
 
         register_retention()
         person_moved_team.connect(move_actions_with_person, dispatch_uid="move_actions_with_person")
+        person_moved_team.connect(
+            move_decisions_with_person, dispatch_uid="move_decisions_with_person"
+        )
         register_navigation(
             NavItem(
                 "actions",
@@ -41,6 +48,16 @@ class ConversationsConfig(AppConfig):
                 lambda user: user_can(user, Capability.WORK_WITH_PEOPLE),
                 30,
                 ("conversations:actions", "conversations:action"),
+            )
+        )
+        register_navigation(
+            NavItem(
+                "decisions",
+                "Decisions",
+                "decisions:list",
+                lambda user: user_can(user, Capability.WORK_WITH_PEOPLE),
+                35,
+                ("decisions",),
             )
         )
         register_navigation(

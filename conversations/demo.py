@@ -1,5 +1,6 @@
 """Demo conversations for most of the people added by this run, over recent
-months, with agreed actions in every state and their follow-ups."""
+months, with agreed actions in every state and their follow-ups; and
+positive-risk decisions in every state."""
 
 from __future__ import annotations
 
@@ -9,16 +10,26 @@ import uuid
 
 from django.utils import timezone
 
-from conversations.factories import AgreedActionFactory, ConversationFactory, FollowUpFactory
+from conversations.factories import (
+    AgreedActionFactory,
+    ConversationFactory,
+    FollowUpFactory,
+    RiskDecisionFactory,
+)
 from conversations.models import (
     ActionStatus,
     Conversation,
     ConversationComment,
     ConversationKind,
     ConversationStatus,
+    DecisionOutcome,
+    DecisionStatus,
+    DecisionStep,
+    DecisionStepKind,
     FollowUpKind,
     Owner,
     Place,
+    RiskDecision,
     Theme,
 )
 
@@ -27,6 +38,7 @@ def add_demo_data(demo) -> None:
     for person, worker in demo.new_people:
         if random.random() < 0.7:
             _make_conversations(person, worker)
+    _make_decisions(demo)
     _add_manager_comment(demo)
 
 
@@ -49,6 +61,97 @@ def _add_manager_comment(demo) -> None:
             "Worth asking about the allotment next time.",
             marks_reviewed=True,
             submission_key=uuid.uuid4(),
+        )
+
+
+# Positive-risk decisions with the first people of the demo worker's team, one
+# in each state, so every page and My work have something to show.
+DECISIONS = [
+    # (what, state, days until the review date, outcome, what was learned)
+    ("Go to the match on her own by bus", DecisionStatus.WAITING, 28, "", ""),
+    ("Cook his own tea with the gas hob", DecisionStatus.TALK_FIRST, 21, "", ""),
+    ("Walk to the allotment alone in the mornings", DecisionStatus.BACKED, 14, "", ""),
+    ("Look after her own medicines again", DecisionStatus.BACKED, -3, "", ""),
+    (
+        "Stay at home with support rather than move into a care home",
+        DecisionStatus.OUTCOME_RECORDED,
+        -10,
+        DecisionOutcome.WENT_WELL,
+        "A week's trial with the night sitter first made everyone confident, him most of all.",
+    ),
+    (
+        "Take the train to Manchester to see her sister",
+        DecisionStatus.OUTCOME_RECORDED,
+        -20,
+        DecisionOutcome.NOT_AS_HOPED,
+        "The change at Bolton was too much on a busy day. Next time: the direct train, "
+        "and a practice run on a Sunday.",
+    ),
+]
+
+
+def _make_decisions(demo) -> None:
+    worker = demo.workers.get(0)
+    manager = demo.staff.get("manager@example.org")
+    if worker is None or manager is None:
+        return
+    people = [p for p, w in demo.new_people if w == worker][: len(DECISIONS)]
+    themes = list(Theme.objects.filter(is_active=True))
+    now = timezone.now()
+    today = timezone.localdate()
+    for person, (what, status, review_in, outcome, learning) in zip(
+        people, DECISIONS, strict=False
+    ):
+        proposed_at = now - dt.timedelta(days=max(10, -review_in + 30))
+        decided = status in (DecisionStatus.BACKED, DecisionStatus.OUTCOME_RECORDED)
+        decision = RiskDecisionFactory(
+            person=person,
+            proposed_by=worker,
+            what=what,
+            review_date=today + dt.timedelta(days=review_in),
+            status=status,
+            backed_by=manager if decided else None,
+            backed_at=proposed_at + dt.timedelta(days=2) if decided else None,
+            backing_comment="We will back you. Ring me if anything worries you." if decided else "",
+            outcome=outcome,
+            learning=learning,
+            outcome_recorded_by=worker if outcome else None,
+            outcome_recorded_at=now - dt.timedelta(days=1) if outcome else None,
+        )
+        RiskDecision.objects.filter(pk=decision.pk).update(created_at=proposed_at)
+        if themes:
+            decision.themes.set(random.sample(themes, k=min(len(themes), 2)))
+        steps = [(DecisionStepKind.PROPOSED, "", worker, proposed_at)]
+        if status == DecisionStatus.TALK_FIRST:
+            steps.append(
+                (
+                    DecisionStepKind.TALK_FIRST,
+                    "Can we talk about what happens if he leaves the gas on? Maybe a timer?",
+                    manager,
+                    proposed_at + dt.timedelta(days=1),
+                )
+            )
+        if decided:
+            steps.append(
+                (
+                    DecisionStepKind.BACKED,
+                    decision.backing_comment,
+                    manager,
+                    decision.backed_at,
+                )
+            )
+        if outcome:
+            steps.append(
+                (
+                    DecisionStepKind.OUTCOME,
+                    f"{DecisionOutcome(outcome).label}. {learning}",
+                    worker,
+                    decision.outcome_recorded_at,
+                )
+            )
+        DecisionStep.objects.bulk_create(
+            DecisionStep(decision=decision, kind=kind, note=note, by=by, at=at)
+            for kind, note, by, at in steps
         )
 
 

@@ -471,6 +471,21 @@ class ActionForm(forms.Form):
 class BaseActionFormSet(forms.BaseFormSet):
     # The error summary names the line: "Action 2: select who will do it".
     item_label = "Action"
+    # How many lines are already saved actions: taken from the conversation,
+    # never from the page's management form, whose INITIAL_FORMS (or
+    # TOTAL_FORMS, for saved actions) an altered page could set to anything.
+    # A saved action sent as a spare line would be skipped as blank and lose
+    # its fields; a line sent as saved would be checked as one.
+    saved_count = 0
+    fixed_total = False
+
+    def initial_form_count(self) -> int:
+        return self.saved_count
+
+    def total_form_count(self) -> int:
+        if self.fixed_total:
+            return self.saved_count
+        return max(super().total_form_count(), 0)
 
     def clean(self) -> None:
         if any(self.errors):
@@ -546,6 +561,8 @@ def action_formset(
         form_kwargs={"team_id": person.team_id, "staff": staff, "completing": completing},
     )
     formset.item_label = item_label
+    formset.saved_count = len(saved_actions) if prefix == "saved" else 0
+    formset.fixed_total = prefix == "saved"
     return formset
 
 

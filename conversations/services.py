@@ -251,9 +251,12 @@ def conversation_discard(
 def _take_version(model, obj, expected_version: int | None) -> None:
     """Claim the next version of a row, or raise ConflictError if someone saved
     it since `expected_version` was read. The UPDATE takes the row lock, so two
-    saves at the same moment cannot both pass."""
+    saves at the same moment cannot both pass. A save that does not say which
+    version it was made from (an altered page, the version left out) is a
+    conflict too: it cannot be shown not to overwrite a later save."""
     if expected_version is None:
-        expected_version = obj.version
+        error = ActionConflictError if model is AgreedAction else ConflictError
+        raise error(model.objects.get(pk=obj.pk))
     claimed = model.objects.filter(pk=obj.pk, version=expected_version).update(
         version=F("version") + 1
     )

@@ -3,6 +3,7 @@ plain-English summary for the person."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -93,9 +94,12 @@ def _conversation_page(
     person: Person,
     conversation: Conversation | None,
     key: uuid.UUID | None = None,
+    rekeyed: bool = False,
 ) -> HttpResponse:
     """The one form for recording, finishing and correcting: the same rules,
-    the same page."""
+    the same page. `rekeyed`: the page was sent with a key that is not this
+    user's for this person; it is drawn again with what was typed and its new
+    key, and nothing is saved."""
     saved_actions = list(conversation.actions.order_by("id")) if conversation else []
     redraw = request.method == "POST" and (
         "add_action" in request.POST or "remove_action" in request.POST
@@ -118,11 +122,25 @@ def _conversation_page(
 
     new_label = "New action" if saved_actions else "Action"
 
+    if (
+        request.method == "POST"
+        and conversation is not None
+        and conversation.last_submission_key is not None
+        and request.POST.get("submission_key") == str(conversation.last_submission_key)
+    ):
+        # The same correction sent again (Back then resend, a double click):
+        # before its lines are read, as the page it came from may hold fewer
+        # saved actions than the conversation has now.
+        messages.info(request, _already_saved_message(conversation))
+        return redirect(conversation)
     if request.method == "POST":
         data = request.POST
         # The hidden first button, which Enter in a one-line box presses, of a
         # completed conversation: redraw the page, save nothing.
-        redraw = redraw or "enter" in data
+        redraw = redraw or "enter" in data or rekeyed
+        if rekeyed:
+            data = data.copy()
+            data["submission_key"] = str(key)
         if redraw:
             data = _with_action_lines(
                 data, NEW_ACTIONS, add="add_action" in data, remove=_remove_index(data)
@@ -149,9 +167,12 @@ def _conversation_page(
                     complete=completing,
                     content=form.content(
                         [
-                            f.to_input()
-                            for f in saved.forms[: len(saved_actions)] + new_actions.filled_forms()
+                            # Each saved line is the saved action it was drawn
+                            # for, whatever id an altered page sends with it.
+                            dataclasses.replace(f.to_input(), pk=action.pk)
+                            for f, action in zip(saved.forms, saved_actions, strict=True)
                         ]
+                        + [f.to_input() for f in new_actions.filled_forms()]
                     ),
                 )
             except ValidationError as error:
@@ -234,6 +255,11 @@ def _conversation_page(
             "keep_typed_as": reverse("conversations:record", kwargs={"person_pk": person.pk})
             if conversation is None
             else "",
+            "form_action": reverse(
+                "conversations:record_with_key", kwargs={"person_pk": person.pk, "key": key}
+            )
+            if key is not None
+            else request.path,
         },
     )
 
@@ -275,9 +301,23 @@ def record(request: HttpRequest, person_pk: int, key: uuid.UUID | None = None) -
         return redirect("conversations:record_with_key", person_pk=person.pk, key=uuid.uuid4())
     if key is not None:
         saved = Conversation.objects.filter(submission_key=key).first()
+        if saved is not None and not _key_is_theirs(saved, request.user, person):
+            # The key of another person's conversation, a colleague's, or a
+            # discarded draft: never a way to their record, and never a reason
+            # to lose what was typed. A new key, and the page again.
+            if request.method == "GET":
+                return redirect(
+                    "conversations:record_with_key", person_pk=person.pk, key=uuid.uuid4()
+                )
+            messages.info(
+                request,
+                "Nothing has been saved yet: this page had been used before. "
+                "Check what you typed, then save it.",
+            )
+            return _conversation_page(
+                request, person=person, conversation=None, key=uuid.uuid4(), rekeyed=True
+            )
         if saved is not None:
-            if saved.person_id != person.pk or saved.is_discarded:
-                raise Http404("No such record")
             if request.method == "POST":
                 messages.info(request, _already_saved_message(saved))
                 return redirect(saved)
@@ -287,6 +327,16 @@ def record(request: HttpRequest, person_pk: int, key: uuid.UUID | None = None) -
                 {"person": person, "conversation": saved},
             )
     return _conversation_page(request, person=person, conversation=None, key=key)
+
+
+def _key_is_theirs(saved: Conversation, user, person: Person) -> bool:
+    """A new conversation's key finds what it saved only for whoever saved it,
+    with the person it was saved for."""
+    return (
+        saved.person_id == person.pk
+        and saved.recorded_by_id == user.pk
+        and not (saved.is_discarded)
+    )
 
 
 @never_cache

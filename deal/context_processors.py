@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 from deal.sections import navigation_for
 from deal.session import session_end
@@ -22,4 +24,10 @@ def navigation(request: HttpRequest) -> dict:
         # warning before sign-out.
         "session_seconds": session_seconds,
         "session_ends": session_ends,
+        # Whose copies of typed text this browser may put back (see
+        # static/js/keep-typed.mjs): an opaque name for the user, so a shared
+        # computer never gives one member of staff another's typing, and the
+        # longest a copy is kept, the longest a session lasts.
+        "kept_for": salted_hmac("keep-typed", str(user.pk)).hexdigest()[:20],
+        "kept_hours": settings.SESSION_ABSOLUTE_HOURS,
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
@@ -17,6 +18,8 @@ from django.utils import timezone
 # The longest free text a form takes (notes, what matters, reasons): long enough
 # for anything a person says, short enough that a pasted document is refused.
 LONG_TEXT = 2000
+
+_DIGITS = re.compile(r"[0-9]+")
 
 
 PHONE_MESSAGE = "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
@@ -52,6 +55,25 @@ class UKPhoneNumberField(forms.CharField):
         if value and value != self.already_held and not is_uk_phone_number(value):
             raise ValidationError(PHONE_MESSAGE, code="invalid")
         return value
+
+
+class SubmissionKeyField(forms.UUIDField):
+    """The hidden key of a form that adds something: each page drawn gets a new
+    one, and sending the same page again sends the same key. A key missing or
+    altered is no key (a new one is made), never an error the user can't fix."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", uuid.uuid4)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
 
 
 class GovukFormMixin:
@@ -144,13 +166,16 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError(
                 f"{name} must include a {' and a '.join(missing)}", code="incomplete"
             )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        # ASCII digits only: str.isdigit() also takes "²" and other scripts' digits.
+        if not all(_DIGITS.fullmatch(part) for part in (day, month, year)):
             raise ValidationError(f"{name} must be a real date", code="invalid")
         if len(year) != 4:
             raise ValidationError("Year must include 4 numbers", code="invalid")
         try:
             date = dt.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
+            # A day or month of 3000000000 is too big for the C integer that
+            # datetime takes, and Python says so with OverflowError.
             raise ValidationError(f"{name} must be a real date", code="invalid") from None
         today = timezone.localdate()
         if self.past_only and date >= today:

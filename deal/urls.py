@@ -56,6 +56,7 @@ urlpatterns = [
     path("pulse/", team_views.answer_pulse, name="pulse"),
     path("people/", include("people.urls")),
     path("", include("conversations.urls")),
+    path("risks/", include("conversations.decision_urls")),
     path("reports/", include("conversations.report_urls")),
     path("manage/themes/", include("conversations.theme_urls")),
     path("manage/", include("deal.manage_urls")),

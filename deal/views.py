@@ -1,10 +1,11 @@
 import sys
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template import loader
+from django.template import TemplateDoesNotExist, TemplateSyntaxError, loader
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -44,16 +45,45 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What every page needs besides the database: the layout every page extends,
+# and the static files it links (with ManifestStaticFilesStorage, a missing or
+# stale manifest makes each of these a 500 on every page).
+PAGE_TEMPLATES = ("base.html", "500.html", "503.html")
+PAGE_STATIC_FILES = (
+    "govuk/govuk-frontend.min.css",
+    "moj/moj-frontend.min.css",
+    "css/app.css",
+    "js/app.mjs",
+)
+
+
+def _unavailable(why: str) -> HttpResponse:
+    return HttpResponse(f"{why}\n", status=503, content_type="text/plain")
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers: 200 when the database answers, 503 when it does not."""
+    """For load balancers: 200 when a page can be served, 503 when the
+    database does not answer, a template every page needs cannot be loaded or
+    the static files' manifest lacks what every page links."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        return _unavailable("database unavailable")
+    try:
+        for name in PAGE_TEMPLATES:
+            loader.get_template(name)
+    except (TemplateDoesNotExist, TemplateSyntaxError):
+        return _unavailable("templates unavailable")
+    try:
+        for name in PAGE_STATIC_FILES:
+            staticfiles_storage.url(name)
+    except ValueError:
+        # ManifestStaticFilesStorage: "Missing staticfiles manifest entry".
+        return _unavailable("static files not collected")
     return HttpResponse("ok\n", content_type="text/plain")
 
 

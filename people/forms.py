@@ -10,6 +10,7 @@ from deal.forms import (
     LONG_TEXT,
     GovukDateField,
     GovukFormMixin,
+    SubmissionKeyField,
     UKPhoneNumberField,
     is_uk_phone_number,
 )
@@ -23,6 +24,7 @@ from people.models import (
     WhatMatters,
 )
 from people.search import normalise_nhs_number, normalise_postcode
+from people.services import known_to_other_teams
 
 # A number that passes the NHS number check (modulus 11), so the example
 # given is one the form itself accepts.
@@ -256,13 +258,18 @@ class AddPersonForm(PersonForm):
         label="None of these is the person I am adding",
         required=False,
     )
+    add_anyway = forms.BooleanField(label="Add a new record anyway", required=False)
+    submission_key = SubmissionKeyField()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.likely_duplicates: list[Person] = []
+        # Other teams that may hold the person: their names, nothing more.
+        self.known_elsewhere: list[Team] = []
         self.helper.layout.fields.insert(
             0, HTML('{% include "people/includes/likely_duplicates.html" %}')
         )
+        self.helper.layout.fields.append("submission_key")
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -287,6 +294,74 @@ class AddPersonForm(PersonForm):
                 "This person may already be recorded: open their record, or confirm "
                 "that none of these is them",
             )
+        self.known_elsewhere = known_to_other_teams(user=self.user, **self.identity())
+        if self.known_elsewhere or cleaned.get("add_anyway"):
+            # After the warnings (and the box answering the first of them).
+            shown = 2 if self.likely_duplicates or cleaned.get("not_a_duplicate") else 1
+            self.helper.layout.fields.insert(shown, Field.checkbox("add_anyway", small=True))
+        if self.known_elsewhere and not cleaned.get("add_anyway"):
+            self.add_error("add_anyway", known_elsewhere_message(self.known_elsewhere))
+        return cleaned
+
+    def identity(self) -> dict:
+        """What finds the same person in any team: the likely-duplicate fields."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            "nhs_number": cleaned.get("nhs_number", ""),
+            "given_name": cleaned.get("given_name", ""),
+            "family_name": cleaned.get("family_name", ""),
+            "date_of_birth": cleaned.get("date_of_birth"),
+        }
+
+
+def known_elsewhere_message(teams: list[Team]) -> str:
+    names = " and ".join(", ".join(t.name for t in teams).rsplit(", ", 1))
+    if len(teams) == 1:
+        return (
+            f"This person may already be known to another team ({names}). Ask them to "
+            "transfer the record to you, or add a new one."
+        )
+    return (
+        f"This person may already be known to other teams ({names}). Ask one of them to "
+        "transfer the record to you, or add a new one."
+    )
+
+
+class TransferDecisionForm(GovukFormMixin, forms.Form):
+    """The holding team's manager accepts or declines a transfer request."""
+
+    ACCEPT, DECLINE = "accept", "decline"
+
+    decision = forms.ChoiceField(
+        label="Transfer the record?",
+        widget=forms.RadioSelect,
+        choices=[(ACCEPT, "Yes, transfer the record"), (DECLINE, "No, keep it in our team")],
+        error_messages={"required": "Select whether to transfer the record"},
+    )
+    reason = forms.CharField(
+        label="Why not",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when you decline. The team that asked will see it.",
+    )
+
+    def __init__(self, *args, to_team: Team | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if to_team is not None:
+            self.fields["decision"].choices = [
+                (self.ACCEPT, f"Yes, transfer the record to {to_team}"),
+                (self.DECLINE, "No, keep it in our team"),
+            ]
+        self.helper.layout = Layout(
+            Field.radios("decision", legend_size=Size.MEDIUM),
+            Field.textarea("reason", rows=3),
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.DECLINE and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Enter why the record stays with your team")
         return cleaned
 
 
@@ -324,6 +399,7 @@ class ProfileEntryForm(GovukFormMixin, forms.Form):
     """Strengths, interests or needs: several at once, one on each line."""
 
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    submission_key = SubmissionKeyField()
 
     def __init__(self, *args, kind: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -335,7 +411,8 @@ class ProfileEntryForm(GovukFormMixin, forms.Form):
         )
         field.error_messages["required"] = f"Enter {article}"
         self.helper.layout = Layout(
-            Field.textarea("text", rows=5, label_size=Size.LARGE, label_tag="h1")
+            Field.textarea("text", rows=5, label_size=Size.LARGE, label_tag="h1"),
+            "submission_key",
         )
 
     def clean_text(self) -> list[str]:
@@ -353,6 +430,10 @@ class ProfileEntryForm(GovukFormMixin, forms.Form):
 
 
 class PersonInLifeForm(GovukFormMixin, forms.ModelForm):
+    # Only when adding someone: a change of what we know of them is not
+    # made twice by sending it twice.
+    submission_key = SubmissionKeyField()
+
     class Meta:
         model = PersonInLife
         fields = ["name", "relationship", "how_they_help", "contact"]
@@ -370,7 +451,10 @@ class PersonInLifeForm(GovukFormMixin, forms.ModelForm):
             Field.text("relationship", field_width=Fluid.ONE_HALF),
             Field.textarea("how_they_help", rows=3),
             Field.text("contact", field_width=Fluid.ONE_HALF),
+            *([] if self.instance.pk else ["submission_key"]),
         )
+        if self.instance.pk:
+            del self.fields["submission_key"]
 
     def clean_contact(self) -> str:
         contact = " ".join(self.cleaned_data["contact"].split())

@@ -384,3 +384,98 @@ def profile_entries(person: Person) -> list[dict]:
         {"kind": kind, "entries": current[kind], "archived": archived[kind]}
         for kind in (EntryKind.STRENGTH, EntryKind.INTEREST, EntryKind.NEED)
     ]
+
+
+class Submission(models.Model):
+    """A form that adds something, sent once. Sent again (Back then resend, a
+    double click, the same page sent eight times at once) it finds what the
+    first sending added, instead of adding it again.
+
+    The key is the form's own key mixed with who sent it and what it adds to
+    (see people.services.submission_key), so a key copied from another form,
+    another person's record or another member of staff's page is simply a new
+    key: it never leads to their record, and what was typed is saved."""
+
+    key = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Where what it added is shown: where a second sending is sent.
+    saved_to = models.CharField(max_length=200)
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return str(self.key)
+
+
+class TransferStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for a decision"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class TransferRequestQuerySet(models.QuerySet["TransferRequest"]):
+    def waiting(self) -> TransferRequestQuerySet:
+        return self.filter(status=TransferStatus.WAITING)
+
+    def to_decide_by(self, user) -> TransferRequestQuerySet:
+        """Waiting requests for records held by a team this user manages: only
+        the holding team's manager decides."""
+        if not user.is_authenticated or not user.is_manager:
+            return self.none()
+        return self.waiting().filter(person__team_id__in=user.team_ids())
+
+    def asked_by(self, user) -> TransferRequestQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(requested_by=user)
+
+
+class TransferRequest(models.Model):
+    """One record per person across teams: a team that finds the person it
+    was about to add already known to another team asks that team to hand the
+    record over. The holding team's manager accepts (the record, its
+    conversations and actions move) or declines. Until then the asking team
+    knows only which team holds it."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transfer_requests")
+    # The team holding the record when it was asked for, and the team asking.
+    from_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=TransferStatus.choices, default=TransferStatus.WAITING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField("Why", max_length=1000, blank=True)
+
+    objects = TransferRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # Asking again while a request waits finds the one waiting.
+            models.UniqueConstraint(
+                fields=["person", "to_team"],
+                condition=Q(status="waiting"),
+                name="transfer_request_waiting_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["from_team", "status"], name="transfer_from_team_idx"),
+            models.Index(fields=["requested_by", "-requested_at"], name="transfer_asked_by_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Transfer {self.pk} to {self.to_team}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:transfer", kwargs={"pk": self.pk})
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == TransferStatus.WAITING

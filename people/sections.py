@@ -4,7 +4,13 @@
 from __future__ import annotations
 
 from deal.sections import MY_WORK_LIST_LENGTH, Section, register
-from people.models import Person, PersonStatus, latest_what_matters, profile_entries
+from people.models import (
+    Person,
+    PersonStatus,
+    TransferRequest,
+    latest_what_matters,
+    profile_entries,
+)
 
 
 def what_matters(request, person: Person) -> dict:
@@ -37,6 +43,12 @@ def links(request, subject) -> dict:
     return {}
 
 
+def transfers_waiting(request, subject) -> dict | None:
+    """Managers: other teams waiting for a record this team holds."""
+    count = TransferRequest.objects.to_decide_by(request.user).count()
+    return {"transfers_waiting": count} if count else None
+
+
 def register_sections() -> None:
     register(
         "profile", Section("what_matters", "people/sections/what_matters.html", what_matters, 10)
@@ -47,4 +59,10 @@ def register_sections() -> None:
         Section("people_in_life", "people/sections/people_in_life.html", people_in_life, 50),
     )
     register("my_work", Section("my_people", "people/sections/my_people.html", my_people, 80))
+    register(
+        "my_work",
+        Section(
+            "transfers_waiting", "people/sections/transfers_waiting.html", transfers_waiting, 5
+        ),
+    )
     register("my_work_links", Section("people", "people/sections/links.html", links, 10))

@@ -3,14 +3,17 @@ the audit log."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from deal.audit import Actor, audit_record, changes_between
-from deal.models import AuditAction
+from deal.models import AuditAction, Team
 from deal.permissions import get_for_team
 from people.models import (
     EntryKind,
@@ -18,6 +21,9 @@ from people.models import (
     PersonInLife,
     PersonStatus,
     ProfileEntry,
+    Submission,
+    TransferRequest,
+    TransferStatus,
     WhatMatters,
 )
 from people.signals import person_moved_team
@@ -33,6 +39,36 @@ def get_person_for(request: HttpRequest, pk: int, *, record_view: bool = True) -
         team_id_of=lambda person: person.team_id,
         record_view=record_view,
     )
+
+
+def submission_key(form_key: uuid.UUID | None, *, user, scope: str) -> uuid.UUID:
+    """The key a form's sending is kept under: the form's key, the member of
+    staff and what it adds to ("person 12 strengths"). A form with no key (an
+    altered page) gets a new one, so it is saved, once."""
+    return uuid.uuid5(form_key or uuid.uuid4(), f"{user.pk}:{scope}")
+
+
+def already_submitted(key: uuid.UUID) -> Submission | None:
+    return Submission.objects.filter(key=key).first()
+
+
+def submit_once(*, actor: Actor, key: uuid.UUID, save: Callable[[], str]) -> tuple[str, bool]:
+    """Run `save` (which returns the address of what it added) once for this
+    key, in one transaction with the key. Returns that address and whether this
+    call saved; a sending that raced another with the same key finds the other
+    one's address, and nothing of its own is kept."""
+    try:
+        with transaction.atomic():
+            saved_to = save()
+            Submission.objects.create(key=key, user=actor.user, saved_to=saved_to)
+    except IntegrityError:
+        # The same form, sent at the same moment, was saved first (the key's
+        # unique constraint held this one back until that one committed).
+        first = already_submitted(key)
+        if first is None:
+            raise
+        return first.saved_to, False
+    return saved_to, True
 
 
 @transaction.atomic
@@ -61,10 +97,11 @@ def person_update(
     """Change a person's details; returns the names of the fields that changed.
 
     `last_saved` is the time of the save the user was shown; if the record has
-    been saved since, nothing is changed and PersonChangedError says by whom.
+    been saved since, or the form did not say (an altered page), nothing is
+    changed and PersonChangedError says by whom.
     """
     current = Person.objects.select_for_update().get(pk=person.pk)
-    if last_saved and current.updated_at.isoformat() != last_saved:
+    if current.updated_at.isoformat() != last_saved:
         raise PersonChangedError(current)
     changed = [name for name, value in fields.items() if getattr(person, name) != value]
     if not changed:
@@ -228,3 +265,113 @@ def person_in_life_archive(*, actor: Actor, connection: PersonInLife) -> None:
         detail=f"Archived person in their life {connection.pk}",
         changes={"person in their life": [str(connection), None]},
     )
+
+
+def known_to_other_teams(*, user, nhs_number="", given_name="", family_name="", date_of_birth=None):
+    """The teams other than the user's that may already hold this person: their
+    names only, nothing of the record (see AddPersonForm)."""
+    return list(
+        Team.objects.filter(
+            people__in=Person.objects.exclude(team_id__in=user.team_ids()).likely_duplicates(
+                nhs_number=nhs_number,
+                given_name=given_name,
+                family_name=family_name,
+                date_of_birth=date_of_birth,
+            )
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+@transaction.atomic
+def transfer_ask(*, actor: Actor, from_team: Team, to_team: Team, match: dict) -> int:
+    """Ask `from_team` to hand over the records of theirs that match what was
+    typed (`match`: the likely-duplicate fields). Asking again while a request
+    waits changes nothing. Returns how many records were asked for."""
+    if to_team.pk not in actor.user.team_ids() or from_team.pk in actor.user.team_ids():
+        raise PermissionDenied("Ask for a record for one of your teams, from another team")
+    people = list(Person.objects.filter(team=from_team).likely_duplicates(**match))
+    for person in people:
+        if TransferRequest.objects.waiting().filter(person=person, to_team=to_team).exists():
+            continue
+        try:
+            with transaction.atomic():
+                transfer = TransferRequest.objects.create(
+                    person=person, from_team=from_team, to_team=to_team, requested_by=actor.user
+                )
+        except IntegrityError:
+            continue  # asked at the same moment by a colleague
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=transfer,
+            detail=f"Asked team {from_team.pk} to transfer person {person.pk} to team {to_team.pk}",
+        )
+    return len(people)
+
+
+class TransferDecidedError(Exception):
+    """The request was decided (or the record moved) since the page was drawn."""
+
+
+@transaction.atomic
+def transfer_decide(
+    *, actor: Actor, transfer: TransferRequest, accept: bool, reason: str = ""
+) -> TransferRequest:
+    """The holding team's manager accepts or declines. Accepting moves the
+    record to the asking team; each app moves what it holds for the person
+    (people.signals.person_moved_team), and both sides are audited."""
+    transfer = TransferRequest.objects.select_for_update().get(pk=transfer.pk)
+    person = Person.objects.select_for_update().get(pk=transfer.person_id)
+    user = actor.user
+    if not (user.is_manager and person.team_id in user.team_ids()):
+        raise PermissionDenied("Only a manager of the team holding the record decides")
+    if not transfer.is_waiting or person.team_id != transfer.from_team_id:
+        raise TransferDecidedError
+    now = timezone.now()
+    transfer.status = TransferStatus.ACCEPTED if accept else TransferStatus.DECLINED
+    transfer.decided_by = user
+    transfer.decided_at = now
+    transfer.decline_reason = "" if accept else reason.strip()
+    transfer.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
+    if not accept:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=transfer,
+            detail=f"Declined transferring person {person.pk} to team {transfer.to_team_id}",
+        )
+        return transfer
+    from_team = person.team
+    person.team = transfer.to_team
+    fields = ["team", "updated_at"]
+    if person.named_worker_id and transfer.to_team_id not in person.named_worker.team_ids():
+        # Their named worker stays with the old team: whoever asked takes over.
+        person.named_worker = transfer.requested_by
+        fields.append("named_worker")
+    person.save(update_fields=fields)
+    moved = [
+        words
+        for _receiver, words in person_moved_team.send(
+            Person, person=person, actor=actor, receiving_worker=transfer.requested_by
+        )
+        if words
+    ]
+    detail = (
+        f"Transferred from team {from_team.pk} to team {transfer.to_team_id} at the request "
+        f"of user {transfer.requested_by_id}" + (f" with {', '.join(moved)}" if moved else "")
+    )
+    # Both sides: the record (which the receiving team now holds) and the
+    # request (which the team that held it decided).
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=person, detail=detail)
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=transfer, detail="Accepted. " + detail)
+    # Other teams' requests for the same record are answered: it has moved.
+    for other in TransferRequest.objects.waiting().filter(person=person).exclude(pk=transfer.pk):
+        other.status = TransferStatus.DECLINED
+        other.decided_by = user
+        other.decided_at = now
+        other.decline_reason = "The record was transferred to another team"
+        other.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=other, detail="Declined: moved")
+    return transfer

@@ -1,12 +1,14 @@
 from django.urls import path, re_path
 
-from people import views
+from people import transfer_views, views
 
 app_name = "people"
 
 urlpatterns = [
     path("", views.find, name="find"),
     path("new/", views.add, name="add"),
+    path("transfers/", transfer_views.transfer_list, name="transfers"),
+    path("transfers/<int:pk>/", transfer_views.transfer_decide, name="transfer"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/what-matters/", views.what_matters, name="what_matters"),

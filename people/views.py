@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from deal.audit import Actor, audit_record
-from deal.models import AuditAction
+from deal.models import AuditAction, Team
 from deal.permissions import Capability, capability_required
 from deal.sections import sections_for
 from people import services
@@ -57,18 +57,76 @@ def add(request: HttpRequest) -> HttpResponse:
         messages.info(request, "You are not in a team yet, so you cannot add people. Ask an admin.")
         return redirect("people:find")
     form = AddPersonForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        fields = {
-            k: v for k, v in form.cleaned_data.items() if k not in ("not_a_duplicate", "last_saved")
-        }
-        try:
-            person = services.person_create(actor=Actor.from_request(request), fields=fields)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{person.full_name} has been added")
-            return redirect("people:detail", pk=person.pk)
+    if request.method == "POST":
+        key = _sent_key(request, form, scope="add person")
+        if first := services.already_submitted(key):
+            # Back then resend after adding them, or a double click: the
+            # duplicate check would now find the person just added.
+            messages.info(request, "This person has already been added")
+            return redirect(first.saved_to)
+        if "ask_transfer" in request.POST:
+            return _ask_transfer(request, form)
+        if form.is_valid():
+            fields = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if k not in ("not_a_duplicate", "add_anyway", "last_saved", "submission_key")
+            }
+            actor = Actor.from_request(request)
+            try:
+                saved_to, first_time = services.submit_once(
+                    actor=actor,
+                    key=key,
+                    save=lambda: services.person_create(
+                        actor=actor, fields=fields
+                    ).get_absolute_url(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if first_time:
+                    messages.success(
+                        request,
+                        f"{form.cleaned_data['given_name']} "
+                        f"{form.cleaned_data['family_name']} has been added",
+                    )
+                else:
+                    messages.info(request, "This person has already been added")
+                return redirect(saved_to)
     return render(request, "people/person_form.html", {"form": form, "adding": True})
+
+
+def _ask_transfer(request: HttpRequest, form: AddPersonForm) -> HttpResponse:
+    """ "Ask them to transfer the record to you": the team that may hold the
+    person is asked; what matched is worked out again here from what was
+    typed, so the page never carries anything of their record."""
+    form.is_valid()
+    team = next(
+        (t for t in form.known_elsewhere if str(t.pk) == request.POST.get("ask_transfer")), None
+    )
+    if team is None:
+        # Nothing matches any more (the typing changed): the page again.
+        return render(request, "people/person_form.html", {"form": form, "adding": True})
+    to_team = form.cleaned_data.get("team") or Team.objects.get(pk=request.user.team_ids()[0])
+    services.transfer_ask(
+        actor=Actor.from_request(request), from_team=team, to_team=to_team, match=form.identity()
+    )
+    messages.success(
+        request,
+        f"{team.name} has been asked to transfer the record to {to_team.name}. Their manager "
+        "will accept or decline; you will find the person here once it is transferred.",
+    )
+    return redirect("people:transfers")
+
+
+def _sent_key(request: HttpRequest, form, *, scope: str):
+    """The key the sent form is kept under (see services.submission_key)."""
+    field = form.fields["submission_key"]
+    return services.submission_key(
+        field.clean(request.POST.get(form.add_prefix("submission_key"))),
+        user=request.user,
+        scope=scope,
+    )
 
 
 @work_with_people
@@ -160,20 +218,35 @@ def entry_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     entry_kind = _entry_kind(kind)
     person = services.get_person_for(request, pk, record_view=request.method == "GET")
     form = ProfileEntryForm(request.POST or None, kind=entry_kind)
-    if request.method == "POST" and form.is_valid():
-        added = services.profile_entries_add(
-            actor=Actor.from_request(request),
-            person=person,
-            kind=entry_kind,
-            texts=form.cleaned_data["text"],
-        )
-        if len(added) == 1:
-            messages.success(request, f"{entry_kind.label} added")
-        elif added:
-            messages.success(request, f"{len(added)} {entry_kind.label.lower()}s added")
-        else:
+    here = f"{person.get_absolute_url()}#{entry_kind.value}s"
+    if request.method == "POST":
+        key = _sent_key(request, form, scope=f"person {person.pk} {entry_kind.value}s")
+        if services.already_submitted(key):
             messages.info(request, f"Those {entry_kind.label.lower()}s were already recorded")
-        return redirect(f"{person.get_absolute_url()}#{entry_kind.value}s")
+            return redirect(here)
+        if form.is_valid():
+            actor = Actor.from_request(request)
+            added = []
+
+            def save() -> str:
+                added.extend(
+                    services.profile_entries_add(
+                        actor=actor,
+                        person=person,
+                        kind=entry_kind,
+                        texts=form.cleaned_data["text"],
+                    )
+                )
+                return here
+
+            _, first_time = services.submit_once(actor=actor, key=key, save=save)
+            if first_time and len(added) == 1:
+                messages.success(request, f"{entry_kind.label} added")
+            elif first_time and added:
+                messages.success(request, f"{len(added)} {entry_kind.label.lower()}s added")
+            else:
+                messages.info(request, f"Those {entry_kind.label.lower()}s were already recorded")
+            return redirect(here)
     return render(
         request,
         "people/entry_form.html",
@@ -220,15 +293,33 @@ def person_in_life(request: HttpRequest, pk: int, connection_pk: int | None = No
     if connection_pk is not None:
         existing = get_object_or_404(PersonInLife, pk=connection_pk, person=person)
     form = PersonInLifeForm(request.POST or None, instance=existing)
+    here = f"{person.get_absolute_url()}#people-in-their-life"
+    key = None
+    if request.method == "POST" and existing is None:
+        key = _sent_key(request, form, scope=f"person {person.pk} people in their life")
+        if services.already_submitted(key):
+            messages.info(request, "They have already been added")
+            return redirect(here)
     if request.method == "POST" and form.is_valid():
-        services.person_in_life_save(
-            actor=Actor.from_request(request),
-            person=person,
-            fields=form.cleaned_data,
-            existing=existing,
-        )
-        messages.success(request, f"{form.cleaned_data['name']} has been saved")
-        return redirect(f"{person.get_absolute_url()}#people-in-their-life")
+        actor = Actor.from_request(request)
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
+
+        def save() -> str:
+            services.person_in_life_save(
+                actor=actor, person=person, fields=fields, existing=existing
+            )
+            return here
+
+        if key is None:
+            save()
+            first_time = True
+        else:
+            _, first_time = services.submit_once(actor=actor, key=key, save=save)
+        if first_time:
+            messages.success(request, f"{form.cleaned_data['name']} has been saved")
+        else:
+            messages.info(request, "They have already been added")
+        return redirect(here)
     return render(
         request,
         "people/person_in_life_form.html",

@@ -2,7 +2,7 @@
 // helpers. Every page works without JavaScript; these only make it easier.
 import { initAll as initGovuk, createAll } from '/static/govuk/govuk-frontend.min.js'
 import { initAll as initMoj, FilterToggleButton } from '/static/moj/moj-frontend.min.js'
-import { keepTyped, clearKept, clearAllKept } from '/static/js/keep-typed.mjs'
+import { keepTyped, clearKept, clearAllKept, clearOthersKept } from '/static/js/keep-typed.mjs'
 import { warnBeforeTimeout } from '/static/js/session-timeout.mjs'
 import { countFormsetItems } from '/static/js/formset.mjs'
 
@@ -11,6 +11,7 @@ initMoj()
 // Not started by MOJ's initAll: the filter of a list, hidden behind "Show
 // filter" on a phone so the list comes first.
 createAll(FilterToggleButton)
+clearOthersKept()
 clearKept(document)
 document.querySelectorAll('form[data-sign-out]').forEach((form) => {
   form.addEventListener('submit', clearAllKept)

@@ -11,14 +11,28 @@
 //   holds what was sent.
 // - The page that confirms a save (data-clear-kept, listing the keys it
 //   saved) removes the copies with those keys; signing out removes them all.
+// - Each copy belongs to the member of staff who typed it (the page's
+//   data-kept-for, an opaque name for them) and is put back only for them.
+//   On a shared computer, the next person to sign in never sees it: any page
+//   they open removes other people's copies. A copy is kept no longer than a
+//   session can last (data-kept-hours), so one typed yesterday is gone.
 const STORE = 'deal:kept:'
 const SKIP = new Set(['csrfmiddlewaretoken'])
+
+function owner () {
+  return document.body.dataset.keptFor || ''
+}
+
+function maxAge () {
+  const hours = Number(document.body.dataset.keptHours)
+  return (Number.isFinite(hours) && hours > 0 ? hours : 10) * 3600 * 1000
+}
 
 // The form may name where its copy is kept (data-keep-typed="/people/1/…/new/"):
 // a new conversation's address carries its key, and a copy must still be
 // found when the page is opened afresh with a new key.
 function storageKey (form) {
-  return STORE + ((form && form.dataset.keepTyped) || window.location.pathname)
+  return STORE + owner() + ':' + ((form && form.dataset.keepTyped) || window.location.pathname)
 }
 
 function isTyped (element) {
@@ -75,20 +89,22 @@ function announce (form) {
 
 function store (form) {
   const values = readForm(form)
-  if (!hasText(values)) return
+  if (!hasText(values) || !owner()) return
   const lines = form.querySelectorAll('.moj-add-another__item').length
   try {
     window.localStorage.setItem(storageKey(form), JSON.stringify({
-      key: submissionKey(form), values, lines, at: Date.now()
+      key: submissionKey(form), values, lines, at: Date.now(), for: owner()
     }))
   } catch (error) { /* storage full or switched off: the server still has the form */ }
 }
 
 export function keepTyped (form) {
+  if (!owner()) return
   const kept = window.localStorage.getItem(storageKey(form))
   if (kept && form.hasAttribute('data-restore-kept')) {
     try {
-      const { values, lines } = JSON.parse(kept)
+      const { values, lines, for: typedBy, at } = JSON.parse(kept)
+      if (typedBy !== owner() || !(Date.now() - at < maxAge())) throw new Error('not theirs')
       if (lines) ensureLines(form, lines)
       writeForm(form, values)
       announce(form)
@@ -143,4 +159,25 @@ export function clearKept (root) {
 // Signing out on purpose: leave nothing of anyone's record on a shared device.
 export function clearAllKept () {
   forEachCopy((name) => window.localStorage.removeItem(name))
+}
+
+// On every signed-in page: remove copies typed by someone else on this
+// browser, copies older than a session can last, and copies kept before
+// copies had an owner. On the sign-in page (no data-kept-for) only the
+// old ones go: the copy is there for whoever signs in again after their
+// session ended.
+export function clearOthersKept () {
+  const me = owner()
+  forEachCopy((name) => {
+    try {
+      const copy = JSON.parse(window.localStorage.getItem(name))
+      const expired = !(Date.now() - copy.at < maxAge())
+      const someoneElses = copy.for !== me || !name.startsWith(STORE + me + ':')
+      if (expired || !copy.for || (me && someoneElses)) {
+        window.localStorage.removeItem(name)
+      }
+    } catch (error) {
+      window.localStorage.removeItem(name)
+    }
+  })
 }

@@ -265,16 +265,20 @@ def test_keep_alive_needs_a_signed_in_post(client, alice_client):
 
 
 def test_an_altered_page_gets_an_error_not_a_crash(client, alice, recorded, conversation):
-    """Someone else's action id, or a mangled hidden field, is refused politely."""
+    """Someone else's action id is ignored (each saved line is the action it
+    was drawn for), and a mangled hidden field is refused politely."""
     client.force_login(alice)
     other_action = AgreedActionFactory(conversation=conversation)
+    before = other_action.what
     data = edit_data(client, recorded)
     data["saved-0-id"] = str(other_action.pk)
+    data["saved-0-what"] = "Corrected here"
     response = client.post(f"/conversations/{recorded.pk}/edit/", data)
-    assert response.status_code == 200
-    assert "There is a problem" in response.content.decode()
+    assert response.status_code == 302
     other_action.refresh_from_db()
     assert other_action.conversation == conversation
+    assert other_action.what == before
+    assert recorded.actions.get().what == "Corrected here"
     data = edit_data(client, recorded, version="banana")
     response = client.post(f"/conversations/{recorded.pk}/edit/", data)
     assert response.status_code == 200

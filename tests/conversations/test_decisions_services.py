@@ -19,6 +19,7 @@ from conversations.models import (
 from conversations.services import ConflictError
 from deal.audit import Actor
 from deal.models import AuditEvent, Role
+from people import services as people_services
 from tests.factories import PersonFactory, RiskDecisionFactory, ThemeFactory, UserFactory
 
 
@@ -420,10 +421,10 @@ def test_overdue_reviews(person, alice, bob):
     assert set(RiskDecision.objects.due_for_review()) == {overdue, today}
 
 
-def test_decisions_move_with_the_person(decision, leigh):
+def test_decisions_move_with_the_person_when_they_change_team(decision, alice, leigh):
     person = decision.person
-    person.team = leigh
-    person.save()
-    assert decisions.decisions_move_with_person(person=person) == 1
+    people_services.person_update(actor=Actor(alice), person=person, fields={"team": leigh})
     decision.refresh_from_db()
     assert decision.team == leigh
+    moved = AuditEvent.objects.filter(object_type="people.person", detail__startswith="Moved")
+    assert "1 positive-risk decision" in moved.get().detail

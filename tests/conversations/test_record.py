@@ -183,12 +183,13 @@ def test_back_then_save_again_makes_one_conversation(app, alice, person):
     assert AgreedAction.objects.count() == 1
 
 
-def test_a_key_used_for_another_persons_conversation_is_404(app, alice, wigan, person):
+def test_a_key_used_for_another_persons_conversation_opens_a_new_page(app, alice, wigan, person):
     page = open_record_page(app, person)
     fill_conversation(page.forms[FORM]).submit("complete")
     other = PersonFactory(team=wigan, created_by=alice)
     key = page.request.path.rstrip("/").rsplit("/", 1)[1]
-    app.get(f"/people/{other.pk}/conversations/new/{key}/", status=404)
+    fresh = app.get(f"/people/{other.pk}/conversations/new/{key}/", status=302)
+    assert key not in fresh.location
 
 
 def test_a_draft_reached_again_offers_to_finish_it(app, person):

@@ -70,7 +70,7 @@ def total_row(response, slug):
     return figures(response, slug)[-1]
 
 
-def test_signed_out_is_sent_to_sign_in(client):
+def test_signed_out_is_sent_to_sign_in(client, db):
     response = client.get(REPORTS)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")

@@ -22,11 +22,11 @@ from tests.factories import (
 # Every query the profile page makes, with a full record: sign-in (session,
 # user, teams), the person, the audit entry, what matters (and how many
 # earlier versions), profile entries, people in their life, open actions,
-# wellbeing answers, the timeline's page of keys, and one read for each of
-# the three kinds of event on the page, and the groups in the community
-# directory they are connected to. (The session is saved at most once a
-# minute, so not on these pages.)
-PROFILE_QUERIES = 15
+# positive-risk decisions, wellbeing answers, the timeline's page of keys,
+# one read for each of the three kinds of event on the page, and the groups
+# in the community directory they are connected to. (The session is saved at
+# most once a minute, so not on these pages.)
+PROFILE_QUERIES = 16
 
 
 @pytest.fixture

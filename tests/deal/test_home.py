@@ -8,7 +8,12 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from conversations.models import ActionStatus, ConversationStatus, Owner
 from deal.factories import join_team
-from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory
+from tests.factories import (
+    AgreedActionFactory,
+    ConversationFactory,
+    PersonFactory,
+    RiskDecisionFactory,
+)
 
 HOME = "/"
 
@@ -139,11 +144,16 @@ def test_query_count_does_not_grow_with_rows(
             person=person, recorded_by=alice, status=ConversationStatus.DRAFT, completed_at=None
         )
         PersonFactory(team=wigan, named_worker=alice)
+        RiskDecisionFactory(person=person, proposed_by=alice)
+        RiskDecisionFactory(
+            person=person, proposed_by=alice, backed=True, review_date=days(-1 - n % 5)
+        )
     # Session, user, teams and teams waiting to be joined; actions, drafts
-    # and people with their counts; recent conversations; whether the staff
-    # pulse is due and any new comments from a manager; then the session is
-    # saved.
-    with django_assert_max_num_queries(16):
+    # and people with their counts; decisions counted in one query, and the
+    # two lists with something in them; recent conversations; whether the
+    # staff pulse is due and any new comments from a manager; then the session
+    # is saved.
+    with django_assert_max_num_queries(19):
         assert alice_client.get(HOME).status_code == 200
 
 

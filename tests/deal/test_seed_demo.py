@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from conversations.models import AgreedAction, Conversation
+from conversations.demo import DECISIONS
+from conversations.models import AgreedAction, Conversation, DecisionStatus, RiskDecision
 from deal.models import Role, Team, User
 from people.models import Person
 from people.search import normalise_nhs_number, normalise_postcode
@@ -54,6 +55,17 @@ def test_loads_teams_staff_and_people_once(db, settings, monkeypatch, capsys):
     for action in AgreedAction.objects.select_related("conversation", "person"):
         assert action.team_id == action.person.team_id
         assert action.due >= action.conversation.happened_at.date()
+    # Positive-risk decisions in every state, made once, each backed by the
+    # manager of its person's team and never by whoever proposed it.
+    decisions = RiskDecision.objects.select_related("person")
+    assert decisions.count() == len(DECISIONS)
+    assert set(decisions.values_list("status", flat=True)) == set(DecisionStatus.values)
+    assert RiskDecision.objects.review_overdue().exists()
+    for decision in decisions:
+        assert decision.team_id == decision.person.team_id
+        assert decision.steps.exists()
+        if decision.backed_by_id:
+            assert decision.backed_by == manager != decision.proposed_by
 
 
 def test_makes_up_a_password_when_none_is_given(db, monkeypatch, capsys):

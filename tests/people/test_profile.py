@@ -8,6 +8,7 @@ from tests.factories import (
     PersonFactory,
     PersonInLifeFactory,
     ProfileEntryFactory,
+    RiskDecisionFactory,
     UserFactory,
     WhatMattersFactory,
 )
@@ -126,9 +127,11 @@ def test_profile_query_count_does_not_grow_with_rows(
     for kind in ("strength", "interest", "need"):
         ProfileEntryFactory.create_batch(rows, person=person, kind=kind, recorded_by=alice)
     PersonInLifeFactory.create_batch(rows, person=person, recorded_by=alice)
-    # The profile also reads open actions, wellbeing answers and the size of
-    # the timeline; its events are counted in tests/conversations/test_timeline.py.
-    with django_assert_max_num_queries(15):
+    RiskDecisionFactory.create_batch(rows, person=person, proposed_by=alice)
+    # The profile also reads open actions, wellbeing answers, positive-risk
+    # decisions and the size of the timeline; its events are counted in
+    # tests/conversations/test_timeline.py.
+    with django_assert_max_num_queries(16):
         response = alice_client.get(f"/people/{person.pk}/")
     assert response.status_code == 200
     with django_assert_max_num_queries(12):

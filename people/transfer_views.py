@@ -1,0 +1,83 @@
+"""One record per person across teams: asking another team for a record, and
+the holding team's manager deciding."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from deal.audit import Actor, audit_record
+from deal.models import AuditAction
+from deal.permissions import Capability, capability_required
+from people import services
+from people.forms import TransferDecisionForm
+from people.models import TransferRequest
+
+PER_PAGE = 25
+work_with_people = capability_required(Capability.WORK_WITH_PEOPLE)
+
+
+@work_with_people
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    """Requests waiting for this manager's decision, and those the user asked."""
+    user = request.user
+    to_decide = (
+        TransferRequest.objects.to_decide_by(user)
+        .select_related("person", "from_team", "to_team", "requested_by")
+        .order_by("requested_at", "id")
+    )
+    asked = TransferRequest.objects.asked_by(user).select_related("from_team", "to_team", "person")
+    return render(
+        request,
+        "people/transfers.html",
+        {
+            "to_decide": Paginator(to_decide, PER_PAGE).get_page(request.GET.get("page")),
+            "asked": Paginator(asked, PER_PAGE).get_page(request.GET.get("asked_page")),
+            "user_team_ids": user.team_ids(),
+        },
+    )
+
+
+@work_with_people
+def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = (
+        TransferRequest.objects.to_decide_by(request.user)
+        .select_related("person", "from_team", "to_team", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )
+    actor = Actor.from_request(request)
+    if transfer is None and TransferRequest.objects.filter(pk=pk, decided_by=request.user).exists():
+        # Back then send again, after deciding it.
+        messages.info(request, "This request has already been decided")
+        return redirect("people:transfers")
+    if transfer is None:
+        # Missing, decided, or not this user's to decide: the same 404.
+        audit_record(
+            actor=actor,
+            action=AuditAction.DENIED,
+            object_type="people.transferrequest",
+            object_id=pk,
+        )
+        raise Http404("No such request")
+    form = TransferDecisionForm(request.POST or None, to_team=transfer.to_team)
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["decision"] == TransferDecisionForm.ACCEPT
+        try:
+            services.transfer_decide(
+                actor=actor, transfer=transfer, accept=accept, reason=form.cleaned_data["reason"]
+            )
+        except services.TransferDecidedError:
+            messages.info(request, "This request has already been decided")
+            return redirect("people:transfers")
+        if accept:
+            messages.success(
+                request,
+                f"{transfer.person.full_name}’s record has been transferred to {transfer.to_team}",
+            )
+        else:
+            messages.success(request, "The request has been declined")
+        return redirect("people:transfers")
+    return render(request, "people/transfer_decide.html", {"transfer": transfer, "form": form})
