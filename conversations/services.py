@@ -28,6 +28,7 @@ from conversations.models import (
     FollowUpKind,
     Owner,
 )
+from conversations.signals import action_saved
 from deal.audit import Actor, audit_record, changes_between
 from deal.models import AuditAction, User
 from people.models import EntryKind, Person, ProfileEntry, WhatMatters
@@ -370,6 +371,9 @@ def _save_action(
         )
         action.full_clean()
         action.save()
+        action_saved.send(
+            sender=AgreedAction, action=action, actor=actor, created=True, changed=list(values)
+        )
         return action
 
     action = AgreedAction.objects.filter(pk=data.pk, conversation=conversation).first()
@@ -390,6 +394,9 @@ def _save_action(
         update.append("responsible")
     action.full_clean()
     action.save(update_fields=update)
+    action_saved.send(
+        sender=AgreedAction, action=action, actor=actor, created=False, changed=changed
+    )
     audit_record(
         actor=actor,
         action=AuditAction.CHANGE,

@@ -27,6 +27,7 @@ from conversations.forms import (
 )
 from conversations.history import conversation_changes
 from conversations.models import Conversation, ConversationStatus
+from conversations.owner_names import offered_names
 from conversations.review import CommentForm
 from conversations.team_figures import DRAFT_OLD_DAYS
 from deal.audit import Actor
@@ -249,6 +250,8 @@ def _conversation_page(
             else None,
             # Offered as names for "someone in their life".
             "people_in_life": list(person.people_in_life.current()),
+            # And groups and organisations from the parts that offer them.
+            "offered_names": offered_names(person),
             "keep_typed_as": reverse("conversations:record", kwargs={"person_pk": person.pk})
             if conversation is None
             else "",

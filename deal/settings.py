@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "simple_history",
+    # On top of people and conversations: nothing below imports it.
+    "directory",
 ]
 
 MIDDLEWARE = [

@@ -60,6 +60,8 @@ urlpatterns = [
     path("reports/", include("conversations.report_urls")),
     path("manage/themes/", include("conversations.theme_urls")),
     path("manage/", include("deal.manage_urls")),
+    # The directory sits on top of the other apps: mounted by name, never imported.
+    path("directory/", include("directory.urls")),
     path("governance/", include("deal.governance_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,9 +23,10 @@ from tests.factories import (
 # user, teams), the person, the audit entry, what matters (and how many
 # earlier versions), profile entries, people in their life, open actions,
 # positive-risk decisions, wellbeing answers, the timeline's page of keys,
-# and one read for each of the three kinds of event on the page. (The session
-# is saved at most once a minute, so not on these pages.)
-PROFILE_QUERIES = 15
+# one read for each of the three kinds of event on the page, and the groups
+# in the community directory they are connected to. (The session is saved at
+# most once a minute, so not on these pages.)
+PROFILE_QUERIES = 16
 
 
 @pytest.fixture
