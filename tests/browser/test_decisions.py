@@ -32,7 +32,10 @@ def sign_in(page: Page, live_server, email: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="My work")).to_be_visible()
+    # A manager lands on their team view, everyone else on My work.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"^(My work|Your teams?)$")
+    )
 
 
 def checked(page: Page, axe_check) -> None:
@@ -96,6 +99,7 @@ def test_propose_back_record_the_outcome_and_learn_from_it_on_a_phone(
     # Bob, her manager, sees it waiting on My work and backs it.
     manager = phone_page(browser)
     sign_in(manager, live_server, bob.email)
+    manager.goto(f"{live_server.url}/")
     expect(manager.get_by_role("heading", name="Waiting for you to back")).to_be_visible()
     checked(manager, axe_check)
     manager.get_by_role("link", name="Go to the match on her own by bus").click()
