@@ -66,6 +66,8 @@ def test_asking_for_a_record_and_accepting_it_on_a_phone(
 
     page.context.clear_cookies()
     page = sign_in(bob)
+    # A manager lands on the team view; the request waits on My work.
+    page.goto(f"{live_server.url}/")
     check_page(page, axe_check)
     page.get_by_role("link", name="Decide the transfer request").click()
     check_page(page, axe_check)
