@@ -64,7 +64,7 @@ def test_hand_on_through_the_rendered_forms(bob_app, bob, alice, erin, wigan, al
     assert trail.count() == 6
     assert all(step.by == bob for step in trail)
     assert "From Alice Worker to Erin Colleague" in trail.first().note
-    log = AuditEvent.objects.filter(user=bob, detail__contains="handed on")
+    log = AuditEvent.objects.filter(user=bob, detail__icontains="handed on")
     assert log.filter(object_type="conversations.agreedaction").count() == 6
     assert log.filter(object_type="people.person").count() == 3
     assert AuditEvent.objects.filter(object_type="deal.user", object_id=str(alice.pk)).exists()
