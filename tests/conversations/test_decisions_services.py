@@ -423,7 +423,12 @@ def test_overdue_reviews(person, alice, bob):
 
 def test_decisions_move_with_the_person_when_they_change_team(decision, alice, leigh):
     person = decision.person
-    people_services.person_update(actor=Actor(alice), person=person, fields={"team": leigh})
+    people_services.person_update(
+        actor=Actor(alice),
+        person=person,
+        fields={"team": leigh},
+        last_saved=person.updated_at.isoformat(),
+    )
     decision.refresh_from_db()
     assert decision.team == leigh
     moved = AuditEvent.objects.filter(object_type="people.person", detail__startswith="Moved")
