@@ -37,7 +37,12 @@ def test_a_colleague_signing_in_after_a_session_ended_never_gets_what_was_typed(
     Session.objects.all().delete()
     page.context.clear_cookies()
     sign_in(bob)
-    # Any page Bob opens removes the copies of anyone else.
+    # Any page Bob opens removes the copies of anyone else, once its script
+    # has run (which may be just after the heading shows, on a slow machine).
+    page.wait_for_function(
+        "() => !Object.keys(localStorage).some((key) => key.startsWith('deal:kept:'))",
+        timeout=10_000,
+    )
     assert copies(page) == []
     page.goto(f"{live_server.url}/people/{jean.pk}/conversations/new/")
     expect(page).to_have_url(record_page_url(live_server, jean))
