@@ -33,7 +33,10 @@ def postgres():
     if connection.vendor != "postgresql":
         if os.environ.get("REQUIRE_POSTGRES"):
             pytest.fail("REQUIRE_POSTGRES is set but the tests are not on PostgreSQL")
-        pytest.skip("database roles are PostgreSQL's")
+        pytest.skip(
+            "needs PostgreSQL: SQLite has no database roles or grants to test; "
+            "set DATABASE_URL to a PostgreSQL database (CI does, with REQUIRE_POSTGRES=1)"
+        )
 
 
 def test_every_append_only_table_is_listed():
