@@ -93,6 +93,12 @@ def add(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.info(request, "This person has already been added")
                 return redirect(saved_to)
+        elif first := services.already_submitted(key):
+            # A second click that raced the first: by the time it was checked
+            # the first had added the person, so "may already exist" is about
+            # this very sending.
+            messages.info(request, "This person has already been added")
+            return redirect(first.saved_to)
     return render(request, "people/person_form.html", {"form": form, "adding": True})
 
 

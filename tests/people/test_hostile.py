@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 
 from deal.models import AuditEvent
+from people import services as people_services
 from people.models import Person, PersonInLife, ProfileEntry
 from tests.factories import PersonFactory
 from tests.pages import assert_error_summary_links_resolve, error_messages
@@ -198,6 +199,31 @@ def test_eight_add_person_sendings_at_once_add_one_person(django_app_factory, al
     assert _eight_at_once(alice, ADD, data) == [302] * 8
     assert Person.objects.count() == 1
     assert AuditEvent.objects.filter(action="create", object_type="people.person").count() == 1
+
+
+def test_a_second_click_that_raced_the_first_goes_to_the_person_not_a_duplicate_warning(
+    alice_app, monkeypatch
+):
+    """Seen in CI: of eight clicks, one was checked for its key just before the
+    first committed, then met the duplicate check just after, and was shown
+    "may already exist" about the person it had itself added."""
+    form = fill(alice_app.get(ADD).forms["person-form"])
+    form.submit()
+    person = Person.objects.get()
+    real = people_services.already_submitted
+    seen = []
+
+    def checked_just_before_the_first_committed(key):
+        seen.append(key)
+        return None if len(seen) == 1 else real(key)
+
+    monkeypatch.setattr(
+        people_services, "already_submitted", checked_just_before_the_first_committed
+    )
+    page = form.submit().follow()
+    assert page.request.path == person.get_absolute_url()
+    assert "This person has already been added" in page.text
+    assert Person.objects.count() == 1
 
 
 @needs_postgresql
