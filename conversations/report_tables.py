@@ -7,12 +7,16 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import dateformat
 
 from conversations.report_charts import BarChart, both_sizes, list_chart, month_chart
 from conversations.reports import MOST_THEMES, Report
+from deal.pulse import QUESTIONS, PulseFigures
 
 NO_FIGURE = "No figure"
+TOO_FEW = "Too few answers"
+NOT_OVER = "Not over yet"
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -33,8 +37,17 @@ class Table:
     headers: list[str]
     rows: list[list[Cell]]
     total: list[Cell] | None = None
-    charts: dict[str, BarChart] = field(default_factory=dict)
+    # Each chart drawn for a desktop and for a phone (`both_sizes`).
+    charts: list[dict[str, BarChart]] = field(default_factory=list)
     note: str = ""
+
+    @property
+    def chart_ids(self) -> list[tuple[str, dict[str, BarChart]]]:
+        """Each chart with the start of its ids on the page: the table's
+        slug, numbered when it has several charts."""
+        if len(self.charts) == 1:
+            return [(self.slug, self.charts[0])]
+        return [(f"{self.slug}-{n}", charts) for n, charts in enumerate(self.charts, 1)]
 
     def csv(self) -> str:
         out = io.StringIO()
@@ -99,12 +112,14 @@ def sections(report: Report) -> list[Table]:
         headers=["Month", "Conversations", "People reached"],
         rows=[[_month(m.month), _count(m.conversations), _count(m.people)] for m in months],
         total=[Cell("All months"), _count(teams.conversations), _count(teams.people)],
-        charts=both_sizes(
-            month_chart,
-            "Conversations each month",
-            _described(months, "conversations", lambda m: f"{m.conversations:,}"),
-            [(m.month, m.conversations) for m in months],
-        ),
+        charts=[
+            both_sizes(
+                month_chart,
+                "Conversations each month",
+                _described(months, "conversations", lambda m: f"{m.conversations:,}"),
+                [(m.month, m.conversations) for m in months],
+            )
+        ],
         note="People reached in all months counts each person once.",
     )
     actions = Table(
@@ -143,13 +158,15 @@ def sections(report: Report) -> list[Table]:
             _share(teams.on_time_percent),
             _days(teams.median_days),
         ],
-        charts=both_sizes(
-            month_chart,
-            "Share of actions done by their due date each month",
-            _described(months, "share done by due date", lambda m: _percent(m.on_time_percent)),
-            [(m.month, m.on_time_percent) for m in months],
-            percent=True,
-        ),
+        charts=[
+            both_sizes(
+                month_chart,
+                "Share of actions done by their due date each month",
+                _described(months, "share done by due date", lambda m: _percent(m.on_time_percent)),
+                [(m.month, m.on_time_percent) for m in months],
+                percent=True,
+            )
+        ],
     )
     came_back = Table(
         slug="came-back",
@@ -168,13 +185,15 @@ def sections(report: Report) -> list[Table]:
             ]
             for m in months
         ],
-        charts=both_sizes(
-            month_chart,
-            "Share of people who came back within 12 months of their first conversation",
-            _described(months, "share who came back", lambda m: _percent(m.came_back_percent)),
-            [(m.month, m.came_back_percent) for m in months],
-            percent=True,
-        ),
+        charts=[
+            both_sizes(
+                month_chart,
+                "Share of people who came back within 12 months of their first conversation",
+                _described(months, "share who came back", lambda m: _percent(m.came_back_percent)),
+                [(m.month, m.came_back_percent) for m in months],
+                percent=True,
+            )
+        ],
         note=(
             "For first conversations less than 12 months ago the 12 months are not over, "
             "so the figure can still rise."
@@ -186,16 +205,18 @@ def sections(report: Report) -> list[Table]:
         description=f"The {MOST_THEMES} themes of the most conversations in the period.",
         headers=["Theme", "Conversations"],
         rows=[[Cell(t.name), _count(t.conversations)] for t in report.themes],
-        charts=both_sizes(
-            list_chart,
-            "Most common themes",
-            "Conversations with each theme: "
-            + "; ".join(f"{t.name}, {t.conversations:,}" for t in report.themes)
-            + ". The same figures are in the table below.",
-            [(t.name, t.conversations) for t in report.themes],
-        )
+        charts=[
+            both_sizes(
+                list_chart,
+                "Most common themes",
+                "Conversations with each theme: "
+                + "; ".join(f"{t.name}, {t.conversations:,}" for t in report.themes)
+                + ". The same figures are in the table below.",
+                [(t.name, t.conversations) for t in report.themes],
+            )
+        ]
         if report.themes
-        else {},
+        else [],
     )
     wellbeing = Table(
         slug="wellbeing",
@@ -262,12 +283,14 @@ def sections(report: Report) -> list[Table]:
                 for name in ("backed", "went_well", "partly", "not_as_hoped", "outcome_to_come")
             ),
         ],
-        charts=both_sizes(
-            month_chart,
-            "Positive-risk decisions backed each month",
-            _described(months, "decisions backed", lambda m: f"{m.backed:,}"),
-            [(m.month, m.backed) for m in months],
-        ),
+        charts=[
+            both_sizes(
+                month_chart,
+                "Positive-risk decisions backed each month",
+                _described(months, "decisions backed", lambda m: f"{m.backed:,}"),
+                [(m.month, m.backed) for m in months],
+            )
+        ],
     )
     tables = [conversations, actions, came_back, decisions, themes, wellbeing]
     if len(report.by_team) > 1:
@@ -295,17 +318,103 @@ def sections(report: Report) -> list[Table]:
                     ]
                     for t in report.by_team
                 ],
-                charts=both_sizes(
-                    list_chart,
-                    "Conversations by team",
-                    "Conversations in the period: "
-                    + "; ".join(f"{t.team.name}, {t.conversations:,}" for t in report.by_team)
-                    + ". The same figures are in the table below.",
-                    [(t.team.name, t.conversations) for t in report.by_team],
+                charts=[
+                    both_sizes(
+                        list_chart,
+                        "Conversations by team",
+                        "Conversations in the period: "
+                        + "; ".join(f"{t.team.name}, {t.conversations:,}" for t in report.by_team)
+                        + ". The same figures are in the table below.",
+                        [(t.team.name, t.conversations) for t in report.by_team],
+                    )
+                ],
+            )
+        )
+    tables.extend(_pulse_tables(report))
+    return tables
+
+
+def _pulse_tables(report: Report) -> list[Table]:
+    """The staff pulse, a table for each team (never all teams together:
+    one team's answers could then be worked out from the difference). A
+    month with too few answers says so and shows no share, nor how many
+    fewer than the minimum answered."""
+    least = settings.PULSE_MIN_ANSWERS
+    found: dict[tuple[int, object], PulseFigures] = {(f.team_id, f.month): f for f in report.pulse}
+    several = len(report.teams) > 1
+    tables = []
+    for team in report.teams:
+        figures = [(month, found.get((team.pk, month))) for month in report.period.months]
+        rows = []
+        for month, figure in figures:
+            if figure is None:
+                rows.append([_month(month), *[Cell(NOT_OVER, NOT_OVER)] * (len(QUESTIONS) + 1)])
+            elif figure.too_few:
+                answered = (
+                    Cell("None", 0, numeric=True)
+                    if not figure.answers
+                    else Cell(f"Fewer than {least}", f"Fewer than {least}")
+                )
+                rows.append([_month(month), answered, *[Cell(TOO_FEW, TOO_FEW)] * len(QUESTIONS)])
+            else:
+                rows.append(
+                    [
+                        _month(month),
+                        _count(figure.answers),
+                        *(_pulse_share(share) for _text, share in figure.rows),
+                    ]
+                )
+        charts = []
+        if any(f is not None and not f.too_few for _month_, f in figures):
+            for key, text in QUESTIONS:
+                points = [(m, None if f is None else f.agree[key]) for m, f in figures]
+                charts.append(
+                    both_sizes(
+                        month_chart,
+                        f"“{text}”: the share who agree each month",
+                        _pulse_described(text, points, figures),
+                        points,
+                        percent=True,
+                    )
+                )
+        tables.append(
+            Table(
+                slug=f"pulse-{team.pk}" if several else "pulse",
+                heading=f"Staff pulse: {team.name}" if several else "Staff pulse",
+                description=(
+                    "Staff are asked three questions about once a month, and their answers are "
+                    "kept without their name: the share who agree or strongly agree with each, "
+                    f"by month. A month with fewer than {least} answers shows “too few answers”; "
+                    "the month under way shows nothing until it is over."
                 ),
+                headers=["Month", "Answers", *(text for _key, text in QUESTIONS)],
+                rows=rows,
+                charts=charts,
             )
         )
     return tables
+
+
+def _pulse_share(percent: int | None) -> Cell:
+    # A question enough people answered in all but its own figure: too few
+    # answered this one.
+    return Cell(TOO_FEW, TOO_FEW) if percent is None else _share(percent)
+
+
+def _pulse_described(text: str, points, figures) -> str:
+    said = []
+    for (month, share), (_m, figure) in zip(points, figures, strict=True):
+        if figure is None:
+            value = "not over yet"
+        elif share is None:
+            value = "too few answers"
+        else:
+            value = f"{share}%"
+        said.append(f"{dateformat.format(month, 'F Y')}, {value}")
+    return (
+        f"Share who agree that “{text}”, by month: {'; '.join(said)}. "
+        "The same figures are in the table below."
+    )
 
 
 def _percent(value: int | None) -> str:

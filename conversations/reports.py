@@ -45,6 +45,7 @@ from conversations.models import (
 )
 from conversations.wellbeing import MEASURES, Measure
 from deal.models import Team
+from deal.pulse import PulseFigures, team_month_figures
 
 # "Came back within 12 months" counts a later conversation up to this long
 # after the first one.
@@ -249,6 +250,9 @@ class Report:
     totals: TeamFigures | None
     themes: list[ThemeCount]
     wellbeing: list[WellbeingChange]
+    # The staff pulse of each team in each month of the period; a month not
+    # over yet is left out (see `pulse_figures`).
+    pulse: list[PulseFigures] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -534,6 +538,17 @@ def wellbeing_changes(team_ids: list[int], period: Period) -> list[WellbeingChan
     return changes
 
 
+def pulse_figures(team_ids: list[int], period: Period, today: dt.date) -> list[PulseFigures]:
+    """The staff pulse of each team in each complete month of the period,
+    as the team view reads it. The month under way is left out, so a new
+    answer cannot be picked out by comparing one day's figures with the
+    next. One query, or none when no month of the period is over."""
+    last = min(period.last, add_months(month_start(today), -1))
+    if last < period.first:
+        return []
+    return team_month_figures(team_ids, period.first, last)
+
+
 # PostgreSQL's default cost of a random read (4) is a spinning disk's. With
 # it the planner reads a million theme links from end to end rather than look
 # up a team's few thousand conversations in an index; at the cost of a read
@@ -562,4 +577,5 @@ def _build_report(teams: list[Team], period: Period, today: dt.date) -> Report:
         totals=totals,
         themes=common_themes(team_ids, period),
         wellbeing=wellbeing_changes(team_ids, period),
+        pulse=pulse_figures(team_ids, period, today),
     )

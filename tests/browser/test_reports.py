@@ -10,6 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from conversations.models import ActionStatus
+from conversations.reports import add_months
+from deal.models import PulseAnswer
 from tests.browser.phone import assert_no_sideways_scrolling
 from tests.factories import (
     AgreedActionFactory,
@@ -47,6 +49,14 @@ def test_reports_on_a_phone(alice_page: Page, live_server, alice, wigan, axe_che
             closed_at=now - dt.timedelta(days=1),
         )
 
+    last_month = add_months(timezone.localdate().replace(day=1), -1)
+    PulseAnswer.objects.bulk_create(
+        [
+            PulseAnswer(team=wigan, month=last_month, can_act=4, backed=n, right_job=2)
+            for n in range(1, 6)
+        ]
+    )
+
     page.goto(f"{live_server.url}/reports/")
     expect(page.get_by_role("heading", level=1, name="Reports")).to_be_visible()
     # On a phone only the narrow drawing of each chart is shown, as an image
@@ -66,8 +76,18 @@ def test_reports_on_a_phone(alice_page: Page, live_server, alice, wigan, axe_che
         "People who came back within 12 months",
         "Most common themes",
         "Change in wellbeing",
+        "Staff pulse",
     ):
         expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
+    # The staff pulse: a chart for each question, and its table.
+    pulse_chart = page.get_by_role(
+        "img",
+        name="“My manager backs me when I take a sensible risk”: the share who agree each month",
+    )
+    expect(pulse_chart).to_be_visible()
+    pulse = page.get_by_role("table", name="Staff pulse: the figures")
+    expect(pulse.get_by_role("row").last).to_contain_text("Not over yet")
+    expect(pulse.get_by_role("row").nth(-2)).to_contain_text("40%")
     assert_no_sideways_scrolling(page)
     axe_check(page)
     page.screenshot(path=str(tmp_path / "reports.png"), full_page=True)

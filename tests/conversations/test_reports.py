@@ -12,8 +12,9 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from conversations.models import ActionStatus
+from conversations.reports import add_months
 from deal.factories import join_team
-from deal.models import Role
+from deal.models import PulseAnswer, Role
 from tests.factories import (
     AgreedActionFactory,
     ConversationFactory,
@@ -257,15 +258,160 @@ def test_query_count_does_not_grow_with_rows(client, bob, alice, wigan, leigh, r
         )
         ConversationFactory(person=person, recorded_by=alice, life_satisfaction=5)
         RiskDecisionFactory(person=person, with_outcome=True, backed_by=bob)
+        PulseAnswer.objects.create(
+            team=team, month=add_months(this_month_at().date(), -(n % 6) - 1), can_act=n % 5 + 1
+        )
     client.force_login(bob)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(REPORTS).status_code == 200
-    # Session, user, memberships, teams; ten for the figures (conversations
+    # Session, user, memberships, teams; eleven for the figures (conversations
     # and actions by team, people reached and the median for both teams
     # together, by month conversations, actions, first conversations and
-    # decisions backed, themes, wellbeing); the session's idle clock saved (a
+    # decisions backed, themes, wellbeing, the staff pulse); the session's idle clock saved (a
     # savepoint, an update, its release); the figures are read in one
     # transaction (here a savepoint and its release), on PostgreSQL with the
     # planner's cost of a random read set for it.
-    expected = 19 + (connection.vendor == "postgresql")
+    expected = 20 + (connection.vendor == "postgresql")
     assert len(queries) == expected, [q["sql"][:120] for q in queries]
+
+
+# --- The staff pulse ---------------------------------------------------------
+
+PULSE_MONTHS = {"start": "2025-03", "end": "2025-05"}
+
+
+def pulse_answers(team, month, *answers):
+    """One PulseAnswer for each (can act, backed, right job) given."""
+    PulseAnswer.objects.bulk_create(
+        [
+            PulseAnswer(team=team, month=month, can_act=a, backed=b, right_job=c)
+            for a, b, c in answers
+        ]
+    )
+
+
+@pytest.fixture
+def wigan_pulse(wigan, leigh):
+    """Wigan's answers in three months, worked out by hand below (agree is 4
+    or 5):
+
+    March 2025, 6 answers: can act 5 4 4 3 2 1 → 3 of 6 = 50%; backed 5 5 5
+    5 4 and one left blank → 5 of 5 = 100%; right job 1 2 3 4 5 3 → 2 of 6
+    = 33%.
+    April 2025, 4 answers: too few.
+    May 2025, 5 answers: can act 4 4 4 4 1 → 4 of 5 = 80%; backed answered
+    by 3 only → too few for that question; right job all 2 → 0%.
+
+    And Leigh's, which no one in Wigan sees: 5 answers in March, all 5."""
+    pulse_answers(
+        wigan,
+        dt.date(2025, 3, 1),
+        (5, 5, 1),
+        (4, 5, 2),
+        (4, 5, 3),
+        (3, 5, 4),
+        (2, 4, 5),
+        (1, None, 3),
+    )
+    pulse_answers(wigan, dt.date(2025, 4, 1), *[(5, 5, 5)] * 4)
+    pulse_answers(
+        wigan,
+        dt.date(2025, 5, 1),
+        (4, None, 2),
+        (4, None, 2),
+        (4, 5, 2),
+        (4, 5, 2),
+        (1, 5, 2),
+    )
+    pulse_answers(leigh, dt.date(2025, 3, 1), *[(5, 5, 5)] * 5)
+
+
+TOO_FEW = ["Too few answers"] * 3
+
+
+def test_the_staff_pulse_by_month_where_enough_answered(alice_client, wigan_pulse):
+    response = alice_client.get(REPORTS, PULSE_MONTHS)
+    assert figures(response, "pulse") == [
+        ["March 2025", "6", "50%", "100%", "33%"],
+        ["April 2025", "Fewer than 5", *TOO_FEW],
+        ["May 2025", "5", "80%", "Too few answers", "0%"],
+    ]
+    assertContains(response, "My manager backs me when I take a sensible risk")
+    # A chart for each question, drawn twice, each read out month by month.
+    assertContains(
+        response,
+        '<desc id="pulse-1-wide-desc">Share who agree that “I can act on what people tell '
+        "me”, by month: March 2025, 50%; April 2025, too few answers; May 2025, 80%.",
+    )
+    assertContains(response, 'id="pulse-3-narrow-title"')
+    assert response.content.decode().count('role="img" aria-labelledby="pulse-') == 2 * 3
+
+
+def test_four_answers_are_too_few_and_give_nothing_away(alice_client, wigan):
+    pulse_answers(wigan, dt.date(2025, 4, 1), (5, 1, 3), (4, 2, 3), (5, 1, 3), (4, 2, 3))
+    response = alice_client.get(REPORTS, PULSE_MONTHS)
+    assert figures(response, "pulse") == [
+        ["March 2025", "None", *TOO_FEW],
+        ["April 2025", "Fewer than 5", *TOO_FEW],
+        ["May 2025", "None", *TOO_FEW],
+    ]
+    # Neither how many answered nor any share, in a chart or in the file.
+    assertNotContains(response, '<desc id="pulse')
+    rows = list(csv.reader(io.StringIO(alice_client.get("/reports/pulse.csv", PULSE_MONTHS).text)))
+    assert rows[2] == ["2025-04", "Fewer than 5", *TOO_FEW]
+    assert not any("4" in cell or "%" in cell for row in rows[1:] for cell in row[1:])
+
+
+def test_the_month_under_way_shows_no_pulse(alice_client, wigan):
+    """However many have answered, the figures wait for the month to end:
+    otherwise each new answer could be read off by comparing one day with
+    the next."""
+    this_month = this_month_at().date()
+    pulse_answers(wigan, this_month, *[(5, 5, 5)] * 6)
+    rows = figures(alice_client.get(REPORTS), "pulse")
+    assert len(rows) == 12
+    assert rows[-1] == [
+        f"{this_month:%B %Y}",
+        "Not over yet",
+        "Not over yet",
+        *["Not over yet"] * 2,
+    ]
+
+
+def test_the_pulse_downloads_as_csv(alice_client, wigan_pulse):
+    response = alice_client.get("/reports/pulse.csv", PULSE_MONTHS)
+    assert response["Content-Disposition"] == (
+        'attachment; filename="pulse-2025-03-to-2025-05.csv"'
+    )
+    assert list(csv.reader(io.StringIO(response.content.decode()))) == [
+        [
+            "Month",
+            "Answers",
+            "I can act on what people tell me",
+            "My manager backs me when I take a sensible risk",
+            "I am doing the job I came into this work to do",
+        ],
+        ["2025-03", "6", "50", "100", "33"],
+        ["2025-04", "Fewer than 5", *TOO_FEW],
+        ["2025-05", "5", "80", "Too few answers", "0"],
+    ]
+
+
+def test_each_team_has_its_own_pulse_never_added_together(
+    client, bob, carol, wigan, leigh, wigan_pulse
+):
+    """Added together, two teams' figures less one team's would give the
+    other's, however few answered it."""
+    join_team(bob, leigh)
+    client.force_login(bob)
+    both = client.get(REPORTS, PULSE_MONTHS)
+    assert figures(both, "pulse") == []
+    assert figures(both, f"pulse-{wigan.pk}")[0] == ["March 2025", "6", "50%", "100%", "33%"]
+    assert figures(both, f"pulse-{leigh.pk}")[0] == ["March 2025", "5", "100%", "100%", "100%"]
+    assertContains(both, "Staff pulse: Leigh")
+    assert client.get(f"/reports/pulse-{leigh.pk}.csv", PULSE_MONTHS).status_code == 200
+    # Carol, in Leigh, sees Leigh's only, and no Wigan file.
+    client.force_login(carol)
+    page = client.get(REPORTS, PULSE_MONTHS)
+    assert figures(page, "pulse")[0] == ["March 2025", "5", "100%", "100%", "100%"]
+    assert client.get(f"/reports/pulse-{wigan.pk}.csv", PULSE_MONTHS).status_code == 404
