@@ -10,7 +10,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.db.models import Count, Q
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from conversations.models import (
     DECISION_PROPOSAL_FIELDS,
@@ -22,6 +22,7 @@ from conversations.models import (
 )
 from deal.forms import LONG_TEXT, GovukDateField, GovukFormMixin
 from deal.models import Team, User
+from people.models import Person
 
 ANY = "any"
 ME = "me"
@@ -352,9 +353,10 @@ class FilterForm(GovukFormMixin, forms.Form):
 
 
 class DecisionFilterForm(FilterForm):
-    DEFAULTS = {"show": Show.WAITING, "proposer": ANYONE, "team": ALL_TEAMS}
+    DEFAULTS = {"show": Show.WAITING, "person": ANYONE, "proposer": ANYONE, "team": ALL_TEAMS}
     MESSAGES = {
         "show": "Select which decisions to show from the list",
+        "person": "Select a person from the list",
         "proposer": "Select who proposed them from the list",
         "team": "Select one of your teams",
     }
@@ -371,11 +373,25 @@ class DecisionFilterForm(FilterForm):
         widget=forms.RadioSelect,
         required=False,
     )
+    person = forms.ChoiceField(label="Person", required=False)
     proposer = forms.ChoiceField(label="Proposed by", required=False)
     team = forms.ChoiceField(label="Team", required=False)
 
     def __init__(self, data: QueryDict, *, user: User) -> None:
         super().__init__(data, user=user)
+        # The people with a decision in the user's teams, as their profile
+        # links to theirs: another team's person, or a missing one, is not on
+        # offer, so both are refused alike.
+        self.people = {
+            str(p.pk): p
+            for p in Person.objects.filter(
+                pk__in=RiskDecision.objects.visible_to(user).values("person_id")
+            ).order_by("family_name", "given_name", "id")
+        }
+        self.fields["person"].choices = [
+            (ANYONE, "Anyone"),
+            *((pk, _person_label(p)) for pk, p in self.people.items()),
+        ]
         colleagues = (
             User.objects.filter(teams__in=user.team_ids())
             .exclude(pk=user.pk)
@@ -396,12 +412,19 @@ class DecisionFilterForm(FilterForm):
         ]
         self.helper.layout = Layout(
             Field.radios("show", small=True, legend_size=Size.SMALL),
+            Field.select("person"),
             Field.select("proposer"),
             *([Field.select("team")] if "team" in self.fields else []),
         )
 
+    @property
+    def chosen_person(self) -> Person | None:
+        return self.people.get(self.chosen()["person"])
+
     def filter_decisions(self, decisions: RiskDecisionQuerySet) -> RiskDecisionQuerySet:
         chosen = self.chosen()
+        if chosen["person"] != ANYONE:
+            decisions = decisions.filter(person_id=int(chosen["person"]))
         show = chosen["show"]
         if show == Show.WAITING:
             decisions = decisions.waiting().order_by("created_at", "id")
@@ -420,6 +443,13 @@ class DecisionFilterForm(FilterForm):
         elif chosen["proposer"] != ANYONE:
             decisions = decisions.filter(proposed_by_id=int(chosen["proposer"]))
         return self._team(decisions, chosen).with_joins()
+
+
+def _person_label(person: Person) -> str:
+    """Their name, and their date of birth to tell apart two of one name."""
+    if person.date_of_birth:
+        return f"{person.display_name}, born {dateformat.format(person.date_of_birth, 'j F Y')}"
+    return person.display_name
 
 
 class LearningFilterForm(FilterForm):

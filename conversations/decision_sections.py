@@ -16,16 +16,14 @@ def propose_button(request, person) -> dict:
 
 
 def person_decisions(request, person) -> dict:
-    """The person's newest decisions: one query, whatever their number."""
-    decisions = list(
+    """The person's newest decisions (all of them are a link away, on
+    /risks/ filtered to the person): one query, whatever their number."""
+    decisions = (
         RiskDecision.objects.filter(person=person)
         .select_related("proposed_by")
-        .order_by("-created_at", "-id")[: MY_WORK_LIST_LENGTH + 1]
+        .order_by("-created_at", "-id")[:MY_WORK_LIST_LENGTH]
     )
-    return {
-        "person_decisions": decisions[:MY_WORK_LIST_LENGTH],
-        "person_decisions_more": len(decisions) > MY_WORK_LIST_LENGTH,
-    }
+    return {"person_decisions": list(decisions)}
 
 
 def my_decisions(request, subject) -> dict | None:

@@ -463,6 +463,62 @@ def test_the_list_shows_what_waits_and_filters(alice_app, alice, bob, person):
     assert waiting
 
 
+def test_the_list_filters_by_person_from_their_profile(alice_app, alice, bob, person, wigan):
+    other = PersonFactory(team=wigan, created_by=alice, given_name="Eric", family_name="Other")
+    RiskDecisionFactory(person=other, proposed_by=alice, what="Swim in the lido")
+    mine = [
+        RiskDecisionFactory(person=person, proposed_by=bob, what="Walk to the shop"),
+        RiskDecisionFactory(
+            person=person, proposed_by=alice, what="Go to the match", backed=True, backed_by=bob
+        ),
+    ]
+    profile = alice_app.get(person.get_absolute_url())
+    page = profile.click("See all decisions for Peggy Hughes")
+    assert page.request.GET["show"] == "recent"
+    assertContains(page, "2 decisions for Peggy Hughes")
+    for decision in mine:
+        assertContains(page, decision.what)
+    assertNotContains(page, "Swim in the lido")
+    # The filter on the list offers the people with a decision, and keeps
+    # the person chosen while another filter changes.
+    form = page.forms[1]
+    assert [label for _value, _selected, label in form["person"].options] == [
+        "Anyone",
+        f"Peggy Hughes, born {person.date_of_birth:%-d %B %Y}",
+        f"Eric Other, born {other.date_of_birth:%-d %B %Y}",
+    ]
+    form["show"] = "waiting"
+    page = form.submit()
+    assertContains(page, "1 decision for Peggy Hughes")
+    assertContains(page, "Walk to the shop")
+    assertNotContains(page, "Go to the match")
+    form = page.forms[1]
+    form["person"] = str(other.pk)
+    form["show"] = "recent"
+    page = form.submit()
+    assertContains(page, "1 decision for Eric Other")
+    assertContains(page, "Swim in the lido")
+
+
+def test_another_teams_person_is_refused_as_a_missing_one(alice_app, decision, carol, leigh):
+    """As for any filter value not on offer: named in the error summary, and
+    the list as if no person were chosen; nothing of the other team's person,
+    nor a different answer that would tell whether the record exists."""
+    theirs = PersonFactory(team=leigh, created_by=carol)
+    RiskDecisionFactory(person=theirs, proposed_by=carol, what="Their secret plan")
+    pages = [
+        alice_app.get(LIST, {"show": "recent", "person": str(person_pk)})
+        for person_pk in (theirs.pk, 999999, "not-a-number")
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        assert error_messages(page) == ["Select a person from the list"]
+        assertContains(page, "1 decision</h2>", html=False)
+        assertContains(page, decision.what)
+        assertNotContains(page, "Their secret plan")
+        assertNotContains(page, theirs.family_name)
+
+
 def test_a_filter_value_not_on_offer_is_named_and_the_default_used(alice_app, decision):
     page = alice_app.get(LIST, {"show": "everything!"})
     assert page.status_code == 200
@@ -490,7 +546,11 @@ def test_list_query_count_is_the_same_at_5_and_50(alice_client, alice, bob, wiga
     at_5 = queries_for(alice_client, LIST, {"show": "recent"})
     add(45)
     at_50 = queries_for(alice_client, LIST, {"show": "recent"})
-    assert at_5 == at_50 <= 11
+    assert at_5 == at_50 <= 12
+    # Filtered to one person, too.
+    person = RiskDecision.objects.first().person_id
+    at_50_one = queries_for(alice_client, LIST, {"show": "recent", "person": person})
+    assert at_50_one == at_50
     response = alice_client.get(LIST, {"show": "recent"})
     assert len(response.context["page"].object_list) == 25
 
