@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import override_settings
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
+from deal.models import User
+from tests.browser.phone import PHONE
 from tests.conftest import PASSWORD
 
 # CHROMIUM_PATH lets a developer point at another Chromium build.
@@ -229,19 +231,40 @@ def axe_check(browser_problems: BrowserProblems) -> Callable[[Page], list[dict]]
 
 
 @pytest.fixture
-def sign_in(live_server, page: Page, axe_check) -> Callable:
-    """Sign a user in through the real sign-in form."""
+def phone_page(browser: Browser) -> Iterator[Callable[[], Page]]:
+    """Opens a page in a browser of its own at phone size (390 px), as a
+    second person's phone: it shares no cookies with `page` or another one.
+    Each is closed at the end of the test."""
+    contexts: list[BrowserContext] = []
 
-    def _sign_in(user, password: str = PASSWORD) -> Page:
+    def _phone_page() -> Page:
+        contexts.append(browser.new_context(**PHONE))
+        return contexts[-1].new_page()
+
+    yield _phone_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def sign_in(live_server, page: Page, axe_check) -> Callable[..., Page]:
+    """Sign someone in through the real sign-in form (checked with
+    axe-core): a user or an email address, in `page` unless another page
+    is given (one from `phone_page`, for a second person). Returns the page,
+    on the page they land on (a manager's team view, a worker's My work, an
+    admin's or IG officer's own home)."""
+
+    def _sign_in(who: User | str, *, page: Page = page, password: str = PASSWORD) -> Page:
+        email = who if isinstance(who, str) else who.email
         page.goto(f"{live_server.url}/accounts/login/")
         axe_check(page)
-        page.get_by_label("Email address").fill(user.email)
+        page.get_by_label("Email address").fill(email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
-        # A manager lands on their team view, everyone else on My work.
-        expect(page.get_by_role("heading", level=1)).to_have_text(
-            re.compile(r"^(My work|Your teams?)$")
-        )
+        # Away from the sign-in page (which says who is signed in, when
+        # someone already is), on a page for the one signed in.
+        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+        expect(page.get_by_text("You are signed in as")).to_be_visible()
         return page
 
     return _sign_in

@@ -27,7 +27,7 @@ from conversations.models import (
     Place,
 )
 from people.models import EntryKind, ProfileEntry, WhatMatters
-from tests.browser.phone import assert_no_sideways_scrolling
+from tests.browser.phone import PHONE, assert_no_sideways_scrolling
 from tests.conftest import PASSWORD
 from tests.factories import (
     AgreedActionFactory,
@@ -38,7 +38,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 KEPT_NOTE = "We have put back what you typed before"
 # The address at which the no-JavaScript page is shown again for axe.
 SNAPSHOT_PATH = "/__browser-tests__/without-javascript/"

@@ -10,32 +10,15 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from conversations.models import DecisionStatus, RiskDecision
-from tests.browser.phone import assert_no_sideways_scrolling
-from tests.conftest import PASSWORD
+from tests.browser.phone import PHONE, assert_no_sideways_scrolling
 from tests.factories import RiskDecisionFactory, ThemeFactory
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 LONG_WORD = "https://example.org/" + "a" * 280  # a pasted web address: 300 characters
-
-
-def phone_page(browser: Browser) -> Page:
-    return browser.new_context(**PHONE).new_page()
-
-
-def sign_in(page: Page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    # A manager lands on their team view, everyone else on My work.
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        re.compile(r"^(My work|Your teams?)$")
-    )
 
 
 def checked(page: Page, axe_check) -> None:
@@ -52,7 +35,15 @@ def fill_date(page: Page, legend: str, day: dt.date) -> None:
 
 @pytest.mark.browser_context_args(**PHONE)
 def test_propose_back_record_the_outcome_and_learn_from_it_on_a_phone(
-    page: Page, browser: Browser, live_server, alice, bob, person, axe_check, settings
+    sign_in,
+    phone_page,
+    page: Page,
+    live_server,
+    alice,
+    bob,
+    person,
+    axe_check,
+    settings,
 ):
     settings.REQUIRE_TWO_FACTOR = False
     today = timezone.localdate()
@@ -61,7 +52,7 @@ def test_propose_back_record_the_outcome_and_learn_from_it_on_a_phone(
     ThemeFactory(name="Loneliness")
 
     # Alice proposes it from Peggy's profile.
-    sign_in(page, live_server, alice.email)
+    sign_in(alice)
     page.goto(f"{live_server.url}{person.get_absolute_url()}")
     expect(page.get_by_role("heading", name="Positive-risk decisions")).to_be_visible()
     checked(page, axe_check)
@@ -97,8 +88,8 @@ def test_propose_back_record_the_outcome_and_learn_from_it_on_a_phone(
     decision = RiskDecision.objects.get()
 
     # Bob, her manager, sees it waiting on My work and backs it.
-    manager = phone_page(browser)
-    sign_in(manager, live_server, bob.email)
+    manager = phone_page()
+    sign_in(bob, page=manager)
     manager.goto(f"{live_server.url}/")
     expect(manager.get_by_role("heading", name="Waiting for you to back")).to_be_visible()
     checked(manager, axe_check)
@@ -140,7 +131,13 @@ def test_propose_back_record_the_outcome_and_learn_from_it_on_a_phone(
 
 @pytest.mark.browser_context_args(**PHONE)
 def test_a_300_character_word_does_not_widen_the_decision_pages_on_a_phone(
-    page: Page, live_server, alice, bob, person, axe_check
+    sign_in,
+    page: Page,
+    live_server,
+    alice,
+    bob,
+    person,
+    axe_check,
 ):
     words = dict.fromkeys(
         (
@@ -165,7 +162,7 @@ def test_a_300_character_word_does_not_widen_the_decision_pages_on_a_phone(
         **words,
     )
     learned.steps.create(kind="note", note=LONG_WORD, by=alice)
-    sign_in(page, live_server, alice.email)
+    sign_in(alice)
     checked(page, axe_check)  # My work, with the waiting proposal
     for path in (
         waiting.get_absolute_url(),

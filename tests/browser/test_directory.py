@@ -15,9 +15,8 @@ from playwright.sync_api import Page, expect
 from conversations.models import AgreedAction
 from directory.factories import CategoryFactory, ServiceFactory
 from directory.models import Connection
-from tests.browser.phone import assert_no_sideways_scrolling
+from tests.browser.phone import PHONE, assert_no_sideways_scrolling
 from tests.browser.test_conversations import (
-    PHONE,
     action_fieldset,
     fill_date,
     fill_when_and_where,

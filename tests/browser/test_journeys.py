@@ -10,13 +10,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from people.models import ConsentToShare, LawfulBasis, Person
-from tests.browser.phone import assert_no_sideways_scrolling
+from tests.browser.phone import PHONE, assert_no_sideways_scrolling
 from tests.conftest import PASSWORD
 from tests.factories import PersonFactory, WhatMattersFactory
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 def error_summary(page: Page):

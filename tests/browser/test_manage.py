@@ -8,32 +8,18 @@ import re
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from deal.audit import Actor
 from deal.factories import join_team
 from deal.models import Role, User
 from deal.services import staff_change
 from tests.browser.phone import assert_no_sideways_scrolling
-from tests.conftest import PASSWORD
 from tests.factories import TeamFactory, ThemeFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 NEW_PASSWORD = "tall green lamp posts at dusk"
-
-
-def phone_page(browser: Browser) -> Page:
-    return browser.new_context(**PHONE).new_page()
-
-
-def sign_in(page: Page, live_server, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("You are signed in as")).to_be_visible()
 
 
 def checked(page: Page, axe_check) -> None:
@@ -42,10 +28,17 @@ def checked(page: Page, axe_check) -> None:
 
 
 def test_an_admin_invites_a_member_who_joins_once_a_manager_confirms(
-    browser: Browser, live_server, dave, bob, wigan, person, axe_check
+    sign_in,
+    phone_page,
+    live_server,
+    dave,
+    bob,
+    wigan,
+    person,
+    axe_check,
 ):
-    admin = phone_page(browser)
-    sign_in(admin, live_server, dave.email)
+    admin = phone_page()
+    sign_in(dave, page=admin)
     admin.goto(f"{live_server.url}/manage/")
     checked(admin, axe_check)
     admin.get_by_role("link", name="Invite a member of staff").click()
@@ -62,7 +55,7 @@ def test_an_admin_invites_a_member_who_joins_once_a_manager_confirms(
     # The new member opens the link in the email, in their own browser.
     assert mail.outbox[-1].to == ["nia@example.org"]
     link = re.search(r"https?://\S+/accounts/join/\S+", mail.outbox[-1].body).group(0)
-    nia = phone_page(browser)
+    nia = phone_page()
     nia.goto(link)
     expect(nia.get_by_role("heading", level=1, name="Set your password")).to_be_visible()
     checked(nia, axe_check)
@@ -70,13 +63,13 @@ def test_an_admin_invites_a_member_who_joins_once_a_manager_confirms(
     nia.get_by_label("New password confirmation").fill(NEW_PASSWORD)
     nia.get_by_role("button", name="Set my password").click()
     expect(nia.get_by_text("Your password is set")).to_be_visible()
-    sign_in(nia, live_server, "nia@example.org", NEW_PASSWORD)
+    sign_in("nia@example.org", page=nia, password=NEW_PASSWORD)
     nia.goto(f"{live_server.url}/people/{person.pk}/")
     expect(nia.get_by_role("heading", level=1)).not_to_contain_text("Peggy")
 
     # Bob, the team's manager, confirms from his home page.
-    manager = phone_page(browser)
-    sign_in(manager, live_server, bob.email)
+    manager = phone_page()
+    sign_in(bob, page=manager)
     expect(manager.get_by_text("1 person is waiting for you to confirm")).to_be_visible()
     checked(manager, axe_check)
     manager.get_by_role("link", name="Confirm or decline").click()
@@ -100,13 +93,21 @@ def test_an_admin_invites_a_member_who_joins_once_a_manager_confirms(
 
 
 def test_every_manage_page_passes_axe_on_a_phone(
-    browser: Browser, live_server, dave, alice, bob, wigan, leigh, axe_check
+    sign_in,
+    phone_page,
+    live_server,
+    dave,
+    alice,
+    bob,
+    wigan,
+    leigh,
+    axe_check,
 ):
     UserFactory(full_name="Erin Admin", role=Role.ADMIN)
     theme = ThemeFactory(name="Loneliness")
     staff_change(actor=Actor(user=dave), user=alice, role=Role.FRONTLINE, teams=[wigan, leigh])
-    admin = phone_page(browser)
-    sign_in(admin, live_server, dave.email)
+    admin = phone_page()
+    sign_in(dave, page=admin)
     for path in [
         "/",
         "/manage/",
@@ -140,7 +141,12 @@ def test_every_manage_page_passes_axe_on_a_phone(
 
 
 def test_manage_pages_take_the_longest_names_on_a_phone(
-    browser: Browser, live_server, dave, alice, wigan
+    sign_in,
+    phone_page,
+    live_server,
+    dave,
+    alice,
+    wigan,
 ):
     """Names, teams, email addresses and themes as long as the forms allow,
     each one unbroken word: every page still fits a phone's width, for the
@@ -156,8 +162,8 @@ def test_manage_pages_take_the_longest_names_on_a_phone(
     staff_change(actor=Actor(user=dave), user=joiner, role=Role.FRONTLINE, teams=[team])
     staff_change(actor=Actor(user=dave), user=alice, role=Role.FRONTLINE, teams=[wigan, team])
     theme = ThemeFactory(name="H" * 60)  # the longest a theme may be
-    admin = phone_page(browser)
-    sign_in(admin, live_server, dave.email)
+    admin = phone_page()
+    sign_in(dave, page=admin)
     for path in [
         "/manage/",
         f"/manage/staff/{manager.pk}/",
@@ -174,8 +180,8 @@ def test_manage_pages_take_the_longest_names_on_a_phone(
     ]:
         admin.goto(f"{live_server.url}{path}")
         assert_no_sideways_scrolling(admin)
-    page = phone_page(browser)
-    sign_in(page, live_server, manager.email)
+    page = phone_page()
+    sign_in(manager, page=page)
     for path in ["/", "/manage/confirmations/"]:
         page.goto(f"{live_server.url}{path}")
         assert_no_sideways_scrolling(page)

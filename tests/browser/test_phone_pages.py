@@ -10,11 +10,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.browser.phone import PHONE
 from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 def assert_fits_the_screen(page: Page) -> None:

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from conversations.models import ActionStatus
 from conversations.reports import add_months
 from deal.models import PulseAnswer
-from tests.browser.phone import assert_no_sideways_scrolling
+from tests.browser.phone import PHONE, assert_no_sideways_scrolling
 from tests.factories import (
     AgreedActionFactory,
     ConversationFactory,
@@ -20,7 +20,6 @@ from tests.factories import (
     ThemeFactory,
 )
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 LONGEST_THEME = "W" * 60  # as long as a theme's name may be
 LONGEST_TEAM = "T" * 120
 

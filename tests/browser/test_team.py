@@ -8,13 +8,12 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from conversations.models import AgreedAction, ConversationStatus
 from deal import pulse
 from deal.models import PulseAnswer
 from tests.browser.phone import assert_no_sideways_scrolling
-from tests.browser.test_manage import phone_page, sign_in
 from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -45,11 +44,18 @@ def team_work(alice, wigan, person, conversation):
 
 
 def test_a_manager_uses_the_team_view_on_a_phone(
-    browser: Browser, live_server, bob, alice, conversation, team_work, axe_check
+    sign_in,
+    phone_page,
+    live_server,
+    bob,
+    alice,
+    conversation,
+    team_work,
+    axe_check,
 ):
     erin = team_work
-    page = phone_page(browser)
-    sign_in(page, live_server, bob.email)
+    page = phone_page()
+    sign_in(bob, page=page)
     expect(page.get_by_role("heading", level=1, name="Your team")).to_be_visible()
     expect(page.get_by_text("Three quick questions")).to_be_visible()
     axe_check(page)

@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from people.models import Person, TransferRequest
-from tests.browser.test_phone_pages import LONG_WORD, PHONE, check_page
+from tests.browser.phone import PHONE
+from tests.browser.test_phone_pages import LONG_WORD, check_page
 from tests.factories import PersonFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.browser

@@ -10,10 +10,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from tests.browser.phone import assert_no_sideways_scrolling
+from tests.browser.phone import PHONE, assert_no_sideways_scrolling
 from tests.conftest import PASSWORD
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 def app_code(device: TOTPDevice) -> str:
