@@ -64,8 +64,10 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
     def visible_to(self, user) -> ConversationQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return self.filter(person__team_id__in=user.team_ids()).exclude(
-            status=ConversationStatus.DISCARDED
+        return (
+            self.filter(person__team_id__in=user.team_ids())
+            .exclude(status=ConversationStatus.DISCARDED)
+            .exclude(person__in=Person.objects.closed_to(user))
         )
 
     def drafts_of(self, user) -> ConversationQuerySet:
@@ -255,7 +257,14 @@ class AgreedActionQuerySet(models.QuerySet["AgreedAction"]):
     def visible_to(self, user) -> AgreedActionQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return self.filter(team_id__in=user.team_ids()).exclude(status=ActionStatus.DRAFT)
+        # A restricted person's actions are left out for anyone who may not
+        # open their record now (PersonQuerySet.closed_to, a subquery: no
+        # query of its own).
+        return (
+            self.filter(team_id__in=user.team_ids())
+            .exclude(status=ActionStatus.DRAFT)
+            .exclude(person__in=Person.objects.closed_to(user))
+        )
 
     def open(self) -> AgreedActionQuerySet:
         return self.filter(status=ActionStatus.OPEN)
@@ -514,7 +523,9 @@ class RiskDecisionQuerySet(models.QuerySet["RiskDecision"]):
         admin, in no team, sees none)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(team_id__in=user.team_ids())
+        return self.filter(team_id__in=user.team_ids()).exclude(
+            person__in=Person.objects.closed_to(user)
+        )
 
     def waiting(self) -> RiskDecisionQuerySet:
         return self.filter(status=DecisionStatus.WAITING)

@@ -56,7 +56,9 @@ class RefusalAuditMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 403:
+        # A refusal audited where it was made (with the person it is about,
+        # as a restricted record's is) is not written twice.
+        if response.status_code == 403 and not getattr(response, "refusal_audited", False):
             self._audit(request, f"Refused ({response.status_code})")
         elif self._sent_to_sign_in(request, response):
             self._audit(request, "Refused: not signed in")

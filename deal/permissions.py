@@ -7,12 +7,14 @@ person's team: see people.models.PersonQuerySet.visible_to.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from deal.audit import Actor, audit_record
 from deal.models import AuditAction, Role
@@ -70,6 +72,18 @@ def capability_required(capability: Capability):
     return decorator
 
 
+# Further checks on a record of the user's own team, registered by the apps
+# above (people registers restricted records: people.services.check_restriction).
+# Each takes the request and the record and raises to refuse.
+RecordCheck = Callable[[HttpRequest, Any], None]
+_RECORD_CHECKS: list[RecordCheck] = []
+
+
+def register_record_check(check: RecordCheck) -> None:
+    if check not in _RECORD_CHECKS:
+        _RECORD_CHECKS.append(check)
+
+
 def get_for_team(
     request,
     queryset,
@@ -78,11 +92,13 @@ def get_for_team(
     team_id_of,
     record_view: bool = True,
     detail: str = "",
+    checks: bool = True,
 ):
     """The record with this id if it belongs to one of the signed-in user's
     teams: the one door to case records.
 
-    Missing and "not yours" get the same 404, so ids cannot be probed. A
+    Missing and "not yours" get the same 404, so ids cannot be probed. Then
+    the registered record checks (a restricted record asks for a reason). A
     refusal is written to the audit log, and so is each view (`record_view`).
     `team_id_of` says which team a record belongs to.
     """
@@ -93,6 +109,10 @@ def get_for_team(
     if team_id_of(record) not in request.user.team_ids():
         audit_record(actor=actor, action=AuditAction.DENIED, obj=record, detail=detail)
         raise Http404("No such record")
+    # (The page that asks for a reason to open a restricted record is
+    # itself reached with checks=False.)
+    for check in _RECORD_CHECKS if checks else ():
+        check(request, record)
     if record_view:
         audit_record(actor=actor, action=AuditAction.VIEW, obj=record, detail=detail)
     return record

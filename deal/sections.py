@@ -14,6 +14,8 @@ Slots in use:
 - ``my_work_links``: the "Start" list beside it.
 - ``profile``: the main column of a person's profile (the subject is the person).
 - ``profile_buttons``: the buttons under the person's name.
+- ``team``: under each team's table on the manager's team view (the subject
+  is the team).
 """
 
 from __future__ import annotations

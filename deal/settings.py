@@ -75,6 +75,9 @@ MIDDLEWARE = [
     # Until the code is given (or an app set up), only those pages open.
     "deal.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A restricted person's record asks for a reason ("break glass") rather
+    # than opening (people.services.check_restriction raises, this draws it).
+    "people.middleware.RestrictedRecordMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",

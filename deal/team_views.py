@@ -25,6 +25,7 @@ from deal.audit import Actor
 from deal.hand_on import hand_on, managed_teams, work_held
 from deal.models import Membership
 from deal.permissions import Capability, user_can
+from deal.sections import sections_for
 from deal.services import memberships_waiting_for
 from deal.team_figures import figure_groups
 from deal.team_forms import HandOnForm, PulseForm
@@ -129,6 +130,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     pulse_by_team = _pulse_tables(teams)
     for table in tables:
         table["pulse"] = pulse_by_team[table["team"].pk]
+        # What the apps above add for each team (the "team" slot).
+        table["sections"] = sections_for("team", request, table["team"])
     return render(
         request,
         "team/overview.html",

@@ -55,6 +55,9 @@ urlpatterns = [
     path("team/", include("deal.team_urls")),
     path("pulse/", team_views.answer_pulse, name="pulse"),
     path("people/", include("people.urls")),
+    # Break-glass openings of restricted records: /team/<id>/break-glass/ for
+    # the team's manager, /governance/break-glass/ for information governance.
+    path("", include("people.break_glass_urls")),
     path("", include("conversations.urls")),
     path("risks/", include("conversations.decision_urls")),
     path("reports/", include("conversations.report_urls")),

@@ -12,6 +12,10 @@ class PeopleConfig(AppConfig):
         from people.open_work import hand_on_named_people, named_worker_people
         from people.sections import register_sections
 
+        from deal.permissions import register_record_check
+        from people.services import check_restriction
+
+        register_record_check(check_restriction)
         register(named_worker_people)
         register_mover(hand_on_named_people)
         register_sections()

@@ -475,3 +475,115 @@ class PersonInLifeForm(GovukFormMixin, forms.ModelForm):
 CONTACT_MESSAGE = (
     "Enter a phone number, like 07700 900 982, or an email address, like name@example.com"
 )
+
+
+# --- Restricted records -----------------------------------------------------------------
+
+# Long enough that "x" or "need it" is not taken for a reason.
+BREAK_GLASS_REASON_MIN = 10
+
+
+class BreakGlassForm(GovukFormMixin, forms.Form):
+    """Why a member of the team, not named on a restricted record, needs to
+    open it."""
+
+    reason = forms.CharField(
+        label="Why do you need to open this record?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example: they rang the duty line and need help today. Your reason, "
+        "your name and the time are kept, and shown to your team’s manager and to "
+        "information governance.",
+        error_messages={"required": "Enter why you need to open this record"},
+    )
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Field.textarea("reason", rows=4, label_size=Size.MEDIUM), Field("next")
+        )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < BREAK_GLASS_REASON_MIN:
+            raise ValidationError(
+                "Say more about why you need to open this record, "
+                f"in at least {BREAK_GLASS_REASON_MIN} characters"
+            )
+        return reason
+
+
+class NamedStaffField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user: User) -> str:
+        return user.full_name
+
+
+class RestrictionForm(GovukFormMixin, forms.Form):
+    """Who of the team can open a restricted record without giving a reason,
+    and why it is restricted."""
+
+    named = NamedStaffField(
+        label="Who can open this record without giving a reason?",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Anyone else in the team sees only their name, and must give a reason to "
+        "open the record. If you do not choose yourself, you will have to give a reason too.",
+        error_messages={
+            "required": "Select at least one member of staff who can open the record",
+            "invalid_choice": "Select members of staff from this team",
+            "invalid_pk_value": "Select members of staff from this team",
+        },
+    )
+    reason = forms.CharField(
+        label="Why is the record restricted?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only the staff you choose, and information governance, see this. "
+        "For example: they are related to a member of the team.",
+        error_messages={"required": "Enter why the record is restricted"},
+    )
+
+    def __init__(self, *args, team: Team, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["named"].queryset = User.objects.filter(
+            memberships__team=team, memberships__confirmed_at__isnull=False, is_active=True
+        ).order_by("full_name", "id")
+        self.helper.layout = Layout(
+            Field.checkboxes("named", small=True, legend_size=Size.MEDIUM),
+            Field.textarea("reason", rows=3, label_size=Size.MEDIUM),
+        )
+
+
+class BreakGlassFilterForm(GovukFormMixin, forms.Form):
+    """Information governance's filters of the break-glass list, read from the
+    query string; one that is not valid is named and left out."""
+
+    team = forms.ModelChoiceField(
+        label="Team",
+        queryset=Team.objects.order_by("name", "id"),
+        required=False,
+        empty_label="Every team",
+    )
+    start = GovukDateField(label="From", required=False, help_text="For example, 1 4 2026")
+    end = GovukDateField(label="To", required=False, help_text="For example, 30 4 2026")
+
+    def __init__(self, data) -> None:
+        super().__init__(data)
+        self.fields["team"].error_messages["invalid_choice"] = "Select a team from the list"
+        self.helper.layout = Layout(Field.select("team"), Field("start"), Field("end"))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The date to must be the same as or after the date from")
+        return cleaned
+
+    def chosen(self) -> dict:
+        self.is_valid()
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in self.errors and value
+        }

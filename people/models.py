@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q, Window
+from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -50,6 +50,28 @@ class PersonQuerySet(models.QuerySet["Person"]):
         if not user.is_authenticated:
             return self.none()
         return self.filter(team_id__in=user.team_ids())
+
+    def closed_to(self, user) -> PersonQuerySet:
+        """The restricted people of this user's teams whose records the user
+        may not open now: not named on the restriction and holding no
+        break-glass opening that is still running.
+
+        Used as a subquery (`person__in=Person.objects.closed_to(user)`), so
+        the lists that leave these records out need no query of their own."""
+        if not user.is_authenticated:
+            return self.none()
+        return (
+            self.filter(team_id__in=user.team_ids(), is_restricted=True)
+            .exclude(restricted_to=user)
+            .exclude(pk__in=BreakGlass.objects.open_for(user).values("person_id"))
+        )
+
+    def with_closed_to(self, user) -> PersonQuerySet:
+        """Each person with `closed`: whether the list shows them only as a
+        restricted record (its name, nothing more)."""
+        return self.annotate(
+            closed=Exists(Person.objects.closed_to(user).filter(pk=OuterRef("pk")))
+        )
 
     def with_profile_joins(self) -> PersonQuerySet:
         return self.select_related("team", "named_worker")
@@ -161,6 +183,18 @@ class Person(models.Model):
     # When the retention period ran out and what identified them was removed.
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # Restricted records: only the named staff open them without giving a
+    # reason; others of the team see that the record exists and break the
+    # glass (BreakGlass) to open it. Set by the team's manager or the named
+    # worker (people.services.person_restrict).
+    is_restricted = models.BooleanField("Restricted", default=False, editable=False)
+    restricted_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="restricted_people"
+    )
+    restriction_reason = models.TextField(
+        "Why the record is restricted", blank=True, editable=False
+    )
+
     # Names lower-cased with accents and punctuation taken off, for searching:
     # "Zoë O'Brien" is found by "zoe obrien". Kept up to date by save().
     search_given = models.CharField(max_length=100, editable=False, default="")
@@ -191,6 +225,11 @@ class Person(models.Model):
             models.Index(
                 fields=["search_family", "search_given", "date_of_birth"],
                 name="person_duplicate_idx",
+            ),
+            # The few restricted people of a team, read by every list that
+            # leaves them out (PersonQuerySet.closed_to).
+            models.Index(
+                fields=["team"], condition=Q(is_restricted=True), name="person_restricted_idx"
             ),
         ]
 
@@ -479,3 +518,49 @@ class TransferRequest(models.Model):
     @property
     def is_waiting(self) -> bool:
         return self.status == TransferStatus.WAITING
+
+
+# How long giving a reason opens a restricted record: a working shift, and
+# less than a session can last (SESSION_ABSOLUTE_HOURS), so one reason covers
+# one day's piece of work and the next day asks again.
+BREAK_GLASS_HOURS = 8
+
+
+class BreakGlassQuerySet(models.QuerySet["BreakGlass"]):
+    def open_for(self, user, at: dt.datetime | None = None) -> BreakGlassQuerySet:
+        return self.filter(user=user, until__gt=at or timezone.now())
+
+    def with_joins(self) -> BreakGlassQuerySet:
+        return self.select_related("person", "user", "team")
+
+
+class BreakGlass(models.Model):
+    """A member of staff, not named on a restricted record, gave a reason to
+    open it: who, when, which person, why, and until when it stays open to
+    them. Listed for the team's manager and information governance."""
+
+    # The app's database role may only INSERT and SELECT (deal.database_roles).
+    append_only = True
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="break_glasses")
+    # The person's team when the glass was broken: whose manager is shown it,
+    # even if the person later moves.
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("Why you need to open this record")
+    at = models.DateTimeField(default=timezone.now)
+    until = models.DateTimeField()
+
+    objects = BreakGlassQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "break-glass opening"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "person", "until"], name="break_glass_user_idx"),
+            models.Index(fields=["team", "-at"], name="break_glass_team_idx"),
+            models.Index(fields=["-at"], name="break_glass_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Break-glass {self.pk}"

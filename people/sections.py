@@ -49,7 +49,17 @@ def transfers_waiting(request, subject) -> dict | None:
     return {"transfers_waiting": count} if count else None
 
 
+def team_break_glass(request, team) -> dict:
+    """The link from the team view to the team's break-glass openings. No
+    query: the list itself counts them."""
+    return {"team": team}
+
+
 def register_sections() -> None:
+    register(
+        "team",
+        Section("break_glass", "people/sections/team_break_glass.html", team_break_glass, 50),
+    )
     register(
         "profile", Section("what_matters", "people/sections/what_matters.html", what_matters, 10)
     )

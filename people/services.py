@@ -3,19 +3,22 @@ the audit log."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from deal.audit import Actor, audit_record, changes_between
-from deal.models import AuditAction, Team
+from deal.models import AuditAction, Membership, Team
 from deal.permissions import get_for_team
 from people.models import (
+    BREAK_GLASS_HOURS,
+    BreakGlass,
     EntryKind,
     Person,
     PersonInLife,
@@ -375,3 +378,153 @@ def transfer_decide(
         other.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
         audit_record(actor=actor, action=AuditAction.CHANGE, obj=other, detail="Declined: moved")
     return transfer
+
+
+# --- Restricted records -----------------------------------------------------------------
+
+
+class RecordRestricted(Exception):
+    """The user is in the person's team but not named on the record's
+    restriction and holds no open break-glass: the page asks for a reason
+    (people.middleware.RestrictedRecordMiddleware draws it)."""
+
+    def __init__(self, person: Person) -> None:
+        super().__init__(f"Person {person.pk}'s record is restricted")
+        self.person = person
+
+
+def _person_of_record(record) -> Person | None:
+    if isinstance(record, Person):
+        return record
+    # Conversations, actions and decisions are read with their person joined
+    # (their with_joins), so this costs no query.
+    person = getattr(record, "person", None)
+    return person if isinstance(person, Person) else None
+
+
+def check_restriction(request: HttpRequest, record) -> None:
+    """The record check for every case page (deal.permissions.get_for_team):
+    a restricted person's record, and anything of theirs, opens only for the
+    named staff and for whoever gave a reason in the last hours. An
+    unrestricted record costs no query."""
+    person = _person_of_record(record)
+    if person is None or not person.is_restricted:
+        return
+    if not Person.objects.closed_to(request.user).filter(pk=person.pk).exists():
+        return
+    raise RecordRestricted(person)
+
+
+def can_restrict(user, person: Person) -> bool:
+    """The team's manager, or the person's named worker, who knows the case
+    best and is often the first to learn why it needs restricting."""
+    if not user.is_authenticated or person.team_id not in user.team_ids():
+        return False
+    return user.is_manager or person.named_worker_id == user.pk
+
+
+@transaction.atomic
+def person_restrict(*, actor: Actor, person: Person, named: list, reason: str) -> None:
+    """Restrict the record to the named staff of its team, or change who they
+    are and why. Audited with the names before and after."""
+    user = actor.user
+    if not can_restrict(user, person):
+        raise PermissionDenied("Only the team's manager or the named worker restricts a record")
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    members = set(
+        Membership.objects.confirmed()
+        .filter(team_id=person.team_id)
+        .values_list("user_id", flat=True)
+    )
+    if not named or any(u.pk not in members for u in named):
+        raise ValidationError("Select who can open the record, from its team")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Enter why the record is restricted")
+    before_names = sorted(u.full_name for u in person.restricted_to.all())
+    before = {
+        "restricted": person.is_restricted,
+        "restriction_reason": person.restriction_reason,
+        "restricted_to": before_names,
+    }
+    person.is_restricted = True
+    person.restriction_reason = reason
+    person.save(update_fields=["is_restricted", "restriction_reason", "updated_at"])
+    person.restricted_to.set(named)
+    after = {
+        "restricted": True,
+        "restriction_reason": reason,
+        "restricted_to": sorted(u.full_name for u in named),
+    }
+    changes = changes_between(before, after)
+    if changes:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=person,
+            detail=(
+                "Restricted the record" if not before["restricted"] else "Changed the restriction"
+            )
+            + " to users "
+            + ", ".join(str(u.pk) for u in sorted(named, key=lambda u: u.pk)),
+            changes=changes,
+        )
+
+
+@transaction.atomic
+def person_unrestrict(*, actor: Actor, person: Person) -> None:
+    """Lift the restriction: the whole team opens the record again."""
+    if not can_restrict(actor.user, person):
+        raise PermissionDenied("Only the team's manager or the named worker lifts a restriction")
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not person.is_restricted:
+        return
+    names = sorted(u.full_name for u in person.restricted_to.all())
+    reason = person.restriction_reason
+    person.is_restricted = False
+    person.restriction_reason = ""
+    person.save(update_fields=["is_restricted", "restriction_reason", "updated_at"])
+    person.restricted_to.clear()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=person,
+        detail="Lifted the restriction",
+        changes={
+            "restricted": [True, False],
+            "restriction_reason": [reason, ""],
+            "restricted_to": [names, []],
+        },
+    )
+
+
+@transaction.atomic
+def break_glass_open(*, actor: Actor, person: Person, reason: str) -> BreakGlass:
+    """A member of the person's team, not named on the restriction, opens the
+    record for BREAK_GLASS_HOURS by giving a reason. Kept (append-only) and
+    audited; listed for the team's manager and information governance."""
+    user = actor.user
+    if person.team_id not in user.team_ids():
+        raise PermissionDenied("Only the person's team may open their record")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Enter why you need to open this record")
+    now = timezone.now()
+    opening = BreakGlass.objects.create(
+        person=person,
+        team_id=person.team_id,
+        user=user,
+        reason=reason,
+        at=now,
+        until=now + dt.timedelta(hours=BREAK_GLASS_HOURS),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=opening,
+        about_person=person.pk,
+        detail=f"Opened restricted record of person {person.pk} giving a reason "
+        f"(break-glass {opening.pk}, until {opening.until.isoformat()})",
+        changes={"reason": [None, reason]},
+    )
+    return opening

@@ -11,6 +11,8 @@ urlpatterns = [
     path("transfers/<int:pk>/", transfer_views.transfer_decide, name="transfer"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/open/", views.break_glass, name="break_glass"),
+    path("<int:pk>/restriction/", views.restriction, name="restriction"),
     path("<int:pk>/what-matters/", views.what_matters, name="what_matters"),
     re_path(
         r"^(?P<pk>[0-9]+)/(?P<kind>strength|interest|need)s/new/$",

@@ -1,27 +1,33 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from deal.audit import Actor, audit_record
 from deal.models import AuditAction, Team
-from deal.permissions import Capability, capability_required
+from deal.permissions import Capability, capability_required, get_for_team
 from deal.sections import sections_for
+from deal.templatetags.govuk import govuk_time
 from people import services
 from people.forms import (
     ENTRY_WORDS,
     AddPersonForm,
+    BreakGlassForm,
     FindPersonForm,
     PersonForm,
     PersonInLifeForm,
     ProfileEntryForm,
+    RestrictionForm,
     WhatMattersForm,
 )
-from people.models import EntryKind, Person, PersonInLife, ProfileEntry
+from people.middleware import restricted_page
+from people.models import BreakGlass, EntryKind, Person, PersonInLife, ProfileEntry
 from people.search import parse_search
 
 PEOPLE_PER_PAGE = 25
@@ -32,7 +38,11 @@ work_with_people = capability_required(Capability.WORK_WITH_PEOPLE)
 def find(request: HttpRequest) -> HttpResponse:
     form = FindPersonForm(request.GET or None)
     query = parse_search(form.cleaned_data["q"] if form.is_valid() else "")
-    people = Person.objects.visible_to(request.user).select_related("named_worker")
+    people = (
+        Person.objects.visible_to(request.user)
+        .with_closed_to(request.user)
+        .select_related("named_worker")
+    )
     if not query.is_empty:
         people = people.search(query)
         audit_record(
@@ -148,7 +158,102 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "buttons": sections_for("profile_buttons", request, person),
             "sections": sections_for("profile", request, person),
+            "can_restrict": services.can_restrict(request.user, person),
+            **_restriction_context(request, person),
         },
+    )
+
+
+def _restriction_context(request: HttpRequest, person: Person) -> dict:
+    """Who a restricted record is open to, and until when it is open to this
+    user if they gave a reason. Nothing to read for an unrestricted record."""
+    if not person.is_restricted:
+        return {}
+    named = list(person.restricted_to.order_by("full_name", "id"))
+    opening = None
+    if request.user not in named:
+        opening = (
+            BreakGlass.objects.open_for(request.user)
+            .filter(person=person)
+            .order_by("-until")
+            .first()
+        )
+    return {"restricted_named": named, "break_glass": opening}
+
+
+def _safe_next(request: HttpRequest, value: str, person: Person) -> str:
+    """Where to go once the record is open: a page of this site, else the profile."""
+    if value.startswith("/") and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}
+    ):
+        return value
+    return person.get_absolute_url()
+
+
+@work_with_people
+def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "This record is restricted": give a reason to open it for a few hours."""
+    person = get_for_team(
+        request,
+        Person.objects.with_profile_joins(),
+        pk,
+        team_id_of=lambda p: p.team_id,
+        record_view=False,
+        checks=False,
+    )
+    form = BreakGlassForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    if not Person.objects.closed_to(request.user).filter(pk=person.pk).exists():
+        # Named on it, already opened, or not restricted (any more).
+        return redirect(_safe_next(request, request.POST.get("next", ""), person))
+    if request.method == "POST" and form.is_valid():
+        opening = services.break_glass_open(
+            actor=Actor.from_request(request), person=person, reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request,
+            f"{person.full_name}’s record is open to you until "
+            f"{govuk_time(timezone.localtime(opening.until))}. Your reason has been recorded.",
+        )
+        return redirect(_safe_next(request, form.cleaned_data.get("next", ""), person))
+    return restricted_page(request, person, form)
+
+
+@work_with_people
+def restriction(request: HttpRequest, pk: int) -> HttpResponse:
+    """Restrict the record to named staff of the team, change who, or lift it."""
+    person = services.get_person_for(request, pk, record_view=request.method == "GET")
+    if not services.can_restrict(request.user, person):
+        raise PermissionDenied
+    named = list(person.restricted_to.all()) if person.is_restricted else []
+    initial = {
+        "named": named or [u for u in (person.named_worker,) if u is not None],
+        "reason": person.restriction_reason,
+    }
+    form = RestrictionForm(request.POST or None, team=person.team, initial=initial)
+    actor = Actor.from_request(request)
+    if request.method == "POST" and "lift" in request.POST:
+        services.person_unrestrict(actor=actor, person=person)
+        messages.success(
+            request, "The restriction has been lifted: everyone in the team can open the record"
+        )
+        return redirect(person.get_absolute_url())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_restrict(
+                actor=actor,
+                person=person,
+                named=list(form.cleaned_data["named"]),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The record is restricted")
+            if Person.objects.closed_to(request.user).filter(pk=person.pk).exists():
+                return redirect("people:find")
+            return redirect(person.get_absolute_url())
+    return render(
+        request, "people/restriction.html", {"person": person, "form": form, "named": named}
     )
 
 

@@ -1,0 +1,360 @@
+"""Restricted records: a record open only to named staff; the rest of the team
+sees that it exists and gives a reason to open it ("break glass")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from deal.audit import Actor
+from deal.models import AuditEvent, Role
+from people import services
+from people.models import BREAK_GLASS_HOURS, BreakGlass, Person
+from tests.factories import (
+    AgreedActionFactory,
+    ConversationFactory,
+    PersonInLifeFactory,
+    RiskDecisionFactory,
+    UserFactory,
+)
+from tests.pages import assert_error_summary_links_resolve, error_messages
+
+REASON = "They rang the duty line and need help with their rent today"
+
+
+@pytest.fixture
+def erin(wigan):
+    """Another worker of the Wigan team, not named on the restriction."""
+    return UserFactory(
+        email="erin@example.org", full_name="Erin Colleague", role=Role.FRONTLINE, teams=[wigan]
+    )
+
+
+@pytest.fixture
+def restricted(person, alice, bob):
+    """Peggy's record, restricted by Bob (the manager) to Alice."""
+    services.person_restrict(
+        actor=Actor(user=bob),
+        person=person,
+        named=[alice],
+        reason="Her daughter works in the team",
+    )
+    person.refresh_from_db()
+    return person
+
+
+@pytest.fixture
+def records(restricted, alice):
+    """One of each of Peggy's records, each a route to her data."""
+    conversation = ConversationFactory(person=restricted, recorded_by=alice)
+    action = AgreedActionFactory(conversation=conversation)
+    decision = RiskDecisionFactory(person=restricted, proposed_by=alice)
+    connection = PersonInLifeFactory(person=restricted)
+    return {
+        "conversation": conversation,
+        "action": action,
+        "decision": decision,
+        "connection": connection,
+    }
+
+
+ROUTES = [
+    "/people/{p}/",
+    "/people/{p}/edit/",
+    "/people/{p}/what-matters/",
+    "/people/{p}/strengths/new/",
+    "/people/{p}/interests/new/",
+    "/people/{p}/people-in-their-life/new/",
+    "/people/{p}/people-in-their-life/{connection}/",
+    "/people/{p}/restriction/",
+    "/people/{p}/conversations/new/",
+    "/conversations/{conversation}/",
+    "/conversations/{conversation}/edit/",
+    "/conversations/{conversation}/summary/",
+    "/actions/{action}/",
+    "/risks/{decision}/",
+    "/risks/propose/{p}/",
+]
+
+
+def _url(route: str, person: Person, records: dict) -> str:
+    return route.format(p=person.pk, **{k: v.pk for k, v in records.items()})
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_team_member_not_named_is_asked_for_a_reason_on_every_route(
+    route, app_for, erin, restricted, records
+):
+    url = _url(route, restricted, records)
+    page = app_for(erin).get(url, status=403)
+    assert page.html.h1.get_text(" ", strip=True).endswith("This record is restricted")
+    text = page.html.main.get_text(" ", strip=True)
+    assert "Only Alice Worker can open Margaret Hughes’s record" in text
+    # Nothing of the case is on the page.
+    assert "Her daughter works in the team" not in text
+    assert records["conversation"].notes[:20] not in text if records["conversation"].notes else True
+    assert page.forms["break-glass-form"]["next"].value.startswith(url.split("?")[0])
+    denied = AuditEvent.objects.filter(user=erin, action="denied", about_person=restricted.pk)
+    assert denied.count() == 1
+    assert not AuditEvent.objects.filter(user=erin, action="view").exists()
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_another_team_gets_the_same_404_as_ever(route, app_for, carol, restricted, records):
+    app_for(carol).get(_url(route, restricted, records), status=404)
+
+
+@pytest.mark.parametrize("route", ["/people/{p}/", "/conversations/{conversation}/"])
+def test_the_named_worker_opens_the_record_without_a_reason(
+    route, app_for, alice, restricted, records
+):
+    page = app_for(alice).get(_url(route, restricted, records))
+    assert page.status_code == 200
+    assert "This record is restricted" not in page.text
+
+
+def test_the_profile_says_who_can_open_it(app_for, alice, restricted):
+    page = app_for(alice).get(f"/people/{restricted.pk}/")
+    banner = page.html.select_one("#restricted").get_text(" ", strip=True)
+    assert "Restricted: only Alice Worker can open this record without giving a reason." in banner
+
+
+def test_lists_show_the_record_exists_but_nothing_of_it(app_for, erin, restricted, records):
+    restricted.date_of_birth = dt.date(1948, 3, 12)
+    restricted.postcode = "WN1 1AA"
+    restricted.save()
+    app = app_for(erin)
+    found = app.get("/people/", {"q": "Hughes"})
+    row = found.html.select_one("tbody tr").get_text(" ", strip=True)
+    assert "Hughes, Margaret" in row and "Restricted" in row
+    assert "WN1 1AA" not in row and "1948" not in row
+    # Her actions, conversations and decisions are in no list.
+    action = records["action"]
+    action.responsible = erin
+    action.save()
+    assert action.what not in app.get("/actions/").text
+    assert action.what not in app.get("/actions/", {"owner": erin.pk, "status": "open"}).text
+    assert action.what not in app.get("/").text
+    assert records["decision"].what not in app.get("/risks/", {"show": "all"}).text
+
+
+def test_break_glass_needs_a_reason_and_keeps_what_was_typed(app_for, erin, restricted):
+    app = app_for(erin)
+    page = app.get(f"/people/{restricted.pk}/", status=403)
+    form = page.forms["break-glass-form"]
+    form["reason"] = ""
+    page = form.submit()
+    assert error_messages(page) == ["Enter why you need to open this record"]
+    assert_error_summary_links_resolve(page)
+    assert page.html.title.get_text().startswith("Error:")
+    form = page.forms["break-glass-form"]
+    form["reason"] = "need it"
+    page = form.submit()
+    assert error_messages(page) == [
+        "Say more about why you need to open this record, in at least 10 characters"
+    ]
+    assert page.forms["break-glass-form"]["reason"].value.strip() == "need it"
+    assert not BreakGlass.objects.exists()
+
+
+def test_giving_a_reason_opens_the_record_and_is_kept_and_audited(
+    app_for, erin, restricted, records
+):
+    records["action"].responsible = erin
+    records["action"].save()
+    app = app_for(erin)
+    url = f"/actions/{records['action'].pk}/"
+    form = app.get(url, status=403).forms["break-glass-form"]
+    form["reason"] = REASON
+    page = form.submit().follow()
+    assert page.request.path == url
+    assert records["action"].what in page.text
+    opening = BreakGlass.objects.get()
+    assert (opening.user, opening.person, opening.team_id) == (erin, restricted, restricted.team_id)
+    assert opening.reason == REASON
+    assert opening.until - opening.at == dt.timedelta(hours=BREAK_GLASS_HOURS)
+    event = AuditEvent.objects.get(object_type="people.breakglass")
+    assert (event.user, event.about_person, event.action) == (erin, restricted.pk, "create")
+    # The whole record is open to her now: the profile says until when.
+    profile = app.get(f"/people/{restricted.pk}/")
+    assert "It is open to you until" in profile.html.select_one("#restricted").get_text()
+    assert records["action"].what in app.get("/actions/").text
+
+
+def test_the_opening_runs_out(app_for, erin, restricted):
+    now = timezone.now()
+    BreakGlass.objects.create(
+        person=restricted,
+        team=restricted.team,
+        user=erin,
+        reason=REASON,
+        at=now - dt.timedelta(hours=BREAK_GLASS_HOURS, minutes=1),
+        until=now - dt.timedelta(minutes=1),
+    )
+    app_for(erin).get(f"/people/{restricted.pk}/", status=403)
+    BreakGlass.objects.create(
+        person=restricted,
+        team=restricted.team,
+        user=erin,
+        reason=REASON,
+        until=now + dt.timedelta(minutes=5),
+    )
+    app_for(erin).get(f"/people/{restricted.pk}/", status=200)
+
+
+def test_an_admin_and_ig_read_nothing_of_it(app_for, dave, restricted, records):
+    ig = UserFactory(email="ig@example.org", role=Role.IG)
+    for user in (dave, ig):
+        app = app_for(user)
+        for route in ("/people/{p}/", "/conversations/{conversation}/", "/actions/{action}/"):
+            assert app.get(_url(route, restricted, records), expect_errors=True).status_code in (
+                403,
+                404,
+            )
+            assert (
+                "This record is restricted"
+                not in app.get(_url(route, restricted, records), expect_errors=True).text
+            )
+
+
+# --- Restricting a record ---------------------------------------------------------------
+
+
+def test_the_manager_restricts_a_record_to_named_staff(app_for, bob, alice, erin, person):
+    app = app_for(bob)
+    profile = app.get(f"/people/{person.pk}/")
+    page = profile.click("Restrict this record to named staff")
+    form = page.forms["restriction-form"]
+    page = form.submit()
+    assert error_messages(page) == [
+        "Select at least one member of staff who can open the record",
+        "Enter why the record is restricted",
+    ]
+    assert_error_summary_links_resolve(page)
+    form = page.forms["restriction-form"]
+    names = {label.get_text(strip=True) for label in page.html.select("#restriction-form label")}
+    assert {"Alice Worker", "Bob Manager", "Erin Colleague"} <= names
+    assert "Carol Otherteam" not in names
+    form["named"] = [str(alice.pk), str(bob.pk)]
+    form["reason"] = "Her daughter works in the team"
+    profile = form.submit().follow()
+    banner = profile.html.select_one("#restricted").get_text(" ", strip=True)
+    assert "only Alice Worker and Bob Manager can open this record" in banner
+    person.refresh_from_db()
+    assert person.is_restricted
+    assert set(person.restricted_to.all()) == {alice, bob}
+    event = AuditEvent.objects.filter(user=bob, about_person=person.pk, action="change").latest(
+        "at"
+    )
+    assert event.changes["restricted_to"] == [[], ["Alice Worker", "Bob Manager"]]
+    assert event.changes["restricted"] == [False, True]
+    # Erin now meets the restricted page; Alice does not.
+    app_for(erin).get(f"/people/{person.pk}/", status=403)
+    app_for(alice).get(f"/people/{person.pk}/", status=200)
+
+
+def test_the_manager_lifts_the_restriction(app_for, bob, erin, restricted):
+    restricted.restricted_to.add(bob)
+    page = app_for(bob).get(f"/people/{restricted.pk}/restriction/")
+    page.forms["lift-form"].submit("lift").follow()
+    restricted.refresh_from_db()
+    assert not restricted.is_restricted
+    assert not restricted.restricted_to.exists()
+    app_for(erin).get(f"/people/{restricted.pk}/", status=200)
+    assert AuditEvent.objects.filter(detail="Lifted the restriction", user=bob).exists()
+
+
+def test_the_named_worker_may_restrict_but_another_worker_may_not(app_for, alice, erin, person):
+    person.named_worker = alice
+    person.save()
+    app_for(alice).get(f"/people/{person.pk}/restriction/", status=200)
+    assert "Restrict this record" not in app_for(erin).get(f"/people/{person.pk}/").text
+    app_for(erin).get(f"/people/{person.pk}/restriction/", status=403)
+
+
+def test_a_manager_not_named_gives_a_reason_before_changing_the_restriction(
+    app_for, bob, restricted
+):
+    app_for(bob).get(f"/people/{restricted.pk}/restriction/", status=403)
+
+
+# --- The lists of openings ----------------------------------------------------------------
+
+
+@pytest.fixture
+def openings(restricted, erin, bob):
+    def make(n: int, user=erin):
+        for i in range(n):
+            services.break_glass_open(
+                actor=Actor(user=user), person=restricted, reason=f"{REASON} ({i})"
+            )
+
+    return make
+
+
+def test_the_manager_sees_the_teams_openings_from_the_team_view(app_for, bob, erin, openings):
+    openings(2)
+    team_view = app_for(bob).get("/team/")
+    page = team_view.click("Restricted records opened with a reason")
+    rows = [row.get_text(" ", strip=True) for row in page.html.select("tbody tr")]
+    assert len(rows) == 2
+    assert all("Erin Colleague" in r and "Margaret Hughes" in r and REASON in r for r in rows)
+    assert AuditEvent.objects.filter(
+        user=bob, object_type="people.breakglass", action="view"
+    ).exists()
+
+
+def test_a_worker_and_another_teams_manager_cannot_see_the_list(
+    app_for, alice, wigan, leigh, openings
+):
+    openings(1)
+    app_for(alice).get(f"/team/{wigan.pk}/break-glass/", status=404)
+    other = UserFactory(email="m2@example.org", role=Role.MANAGER, teams=[leigh])
+    app_for(other).get(f"/team/{wigan.pk}/break-glass/", status=404)
+    app_for(other).get("/team/999999/break-glass/", status=404)
+    app_for(alice).get("/governance/break-glass/", status=403)
+
+
+def test_ig_sees_every_teams_openings_filtered_by_team_and_date(app_for, wigan, leigh, openings):
+    openings(3)
+    ig = UserFactory(email="ig@example.org", role=Role.IG)
+    app = app_for(ig)
+    home = app.get("/")
+    page = home.click("Restricted records opened with a reason")
+    assert len(page.html.select("tbody tr")) == 3
+    text = page.html.select_one("tbody").get_text(" ", strip=True)
+    # A record number, not the person's name: IG reads no case record.
+    assert "Margaret Hughes" not in text and "Person" in text
+    form = page.forms["break-glass-filter"]
+    form["team"] = str(leigh.pk)
+    page = form.submit()
+    assert not page.html.select("tbody tr")
+    form = page.forms["break-glass-filter"]
+    form["team"] = str(wigan.pk)
+    today = timezone.localdate()
+    form["start_0"], form["start_1"], form["start_2"] = today.day, today.month, today.year
+    page = form.submit()
+    assert len(page.html.select("tbody tr")) == 3
+    tomorrow = today + dt.timedelta(days=1)
+    form = page.forms["break-glass-filter"]
+    form["start_0"], form["start_1"], form["start_2"] = tomorrow.day, tomorrow.month, tomorrow.year
+    assert not form.submit().html.select("tbody tr")
+    reads = AuditEvent.objects.filter(user=ig, object_type="people.breakglass")
+    assert reads.count() == 4
+    assert f"team {wigan.pk}" in reads.latest("at").detail
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_the_lists_of_openings_read_a_bounded_number_of_queries(
+    n, client, bob, openings, django_assert_max_num_queries
+):
+    openings(n)
+    ig = UserFactory(email="ig@example.org", role=Role.IG)
+    client.force_login(bob)
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/team/{bob.team_ids()[0]}/break-glass/").status_code == 200
+    client.force_login(ig)
+    with django_assert_max_num_queries(12):
+        assert client.get("/governance/break-glass/").status_code == 200
