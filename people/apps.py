@@ -7,12 +7,10 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from deal.open_work import register, register_mover
-        from deal.permissions import Capability, user_can
+        from deal.permissions import Capability, register_record_check, user_can
         from deal.sections import NavItem, register_navigation
         from people.open_work import hand_on_named_people, named_worker_people
         from people.sections import register_sections
-
-        from deal.permissions import register_record_check
         from people.services import check_restriction
 
         register_record_check(check_restriction)

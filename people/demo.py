@@ -3,7 +3,10 @@ strengths, interests, needs and people in their life."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+
+from django.utils import timezone
 
 from people.factories import (
     INTERESTS,
@@ -14,7 +17,7 @@ from people.factories import (
     ProfileEntryFactory,
     WhatMattersFactory,
 )
-from people.models import EntryKind, Person
+from people.models import BREAK_GLASS_HOURS, BreakGlass, EntryKind, Person
 
 PEOPLE_PER_TEAM = {0: 35, 1: 25}
 
@@ -27,7 +30,39 @@ def add_demo_data(demo) -> None:
         for _ in range(max(missing, 0)):
             worker = demo.workers[index]
             demo.new_people.append((_make_person(team, worker), worker))
+    _add_restricted_person(demo)
     demo.report.insert(0, f"Demo data ready ({len(demo.new_people)} people added).")
+
+
+def _add_restricted_person(demo) -> None:
+    """One record of the first team restricted to its worker, so the manager
+    (not named) meets "This record is restricted" and gives a reason, and an
+    opening of theirs from last week is in the team's list."""
+    team, worker = demo.teams[0], demo.workers[0]
+    manager = demo.staff["manager@example.org"]
+    if Person.objects.filter(team=team, is_restricted=True).exists():
+        return
+    person = _make_person(team, worker)
+    person.given_name, person.family_name, person.preferred_name = "Dorothy", "Pennington", ""
+    person.named_worker = worker
+    person.is_restricted = True
+    person.restriction_reason = "Her son works in the Wigan Central team."
+    person.save()
+    person.restricted_to.set([worker])
+    demo.new_people.append((person, worker))
+    at = timezone.now() - dt.timedelta(days=7)
+    BreakGlass.objects.create(
+        person=person,
+        team=team,
+        user=manager,
+        reason="Covering the duty line: she rang about her rent and her worker was on leave.",
+        at=at,
+        until=at + dt.timedelta(hours=BREAK_GLASS_HOURS),
+    )
+    demo.report.append(
+        f"Dorothy Pennington ({team.name}) is restricted to {worker.email}: "
+        "sign in as manager@example.org and find her to give a reason to open it."
+    )
 
 
 def _make_person(team, worker) -> Person:

@@ -10,7 +10,14 @@ import datetime as dt
 from django.utils import timezone
 
 from deal.retention import REMOVED, Anonymiser, Candidates, register, register_candidates
-from people.models import Person, PersonInLife, PersonStatus, ProfileEntry, WhatMatters
+from people.models import (
+    BreakGlass,
+    Person,
+    PersonInLife,
+    PersonStatus,
+    ProfileEntry,
+    WhatMatters,
+)
 
 
 def due(before: dt.datetime) -> list[dict]:
@@ -48,12 +55,15 @@ def anonymise(person_id: int) -> None:
         communication_needs="",
         consent_notes="",
         closed_reason="",
+        restriction_reason="",
         search_given="",
         search_family="",
         search_names="",
         anonymised_at=timezone.now(),
     )
     WhatMatters.objects.filter(person_id=person_id).update(text=REMOVED)
+    # A reason given to open their restricted record may say what it is about.
+    BreakGlass.objects.filter(person_id=person_id).update(reason=REMOVED)
     ProfileEntry.objects.filter(person_id=person_id).update(text=REMOVED)
     PersonInLife.objects.filter(person_id=person_id).update(
         name=REMOVED, relationship="", how_they_help="", contact=""

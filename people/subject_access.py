@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from deal.audit import value_for_log
 from deal.subject_access import Exporter, Finder, history, record, register, register_finder
-from people.models import Person, PersonInLife, ProfileEntry, WhatMatters
+from people.models import BreakGlass, Person, PersonInLife, ProfileEntry, WhatMatters
 from people.search import parse_search
 
 FOUND_AT_MOST = 20
@@ -66,6 +67,35 @@ def people_in_life(person_id: int):
     ]
 
 
+def restriction(person_id: int):
+    """Whether their record is restricted, why, and to whom."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None or not person.is_restricted:
+        return {"Restricted": "No"}
+    return {
+        "Restricted": "Yes",
+        "Why the record is restricted": person.restriction_reason,
+        "Who can open it without giving a reason": [
+            u.full_name for u in person.restricted_to.order_by("full_name", "id")
+        ],
+    }
+
+
+def break_glass(person_id: int):
+    """Each time someone gave a reason to open their restricted record."""
+    rows = BreakGlass.objects.filter(person_id=person_id).select_related("user", "team")
+    return [
+        {
+            "When": value_for_log(row.at),
+            "Who": row.user.full_name,
+            "Team": row.team.name,
+            "Why": row.reason,
+            "Open to them until": value_for_log(row.until),
+        }
+        for row in rows.order_by("at", "id")
+    ]
+
+
 def find(text: str) -> list[dict]:
     """Anyone in any team matching a name, NHS number, postcode or date of
     birth, as the search box reads them."""
@@ -92,4 +122,10 @@ def register_exporters() -> None:
     register(Exporter("what_matters", "What matters to them", what_matters, order=20))
     register(Exporter("profile_entries", "Strengths, interests and needs", entries, order=21))
     register(Exporter("people_in_their_life", "People in their life", people_in_life, order=22))
+    register(Exporter("restriction", "Restriction of their record", restriction, order=90))
+    register(
+        Exporter(
+            "break_glass", "Their restricted record opened with a reason", break_glass, order=91
+        )
+    )
     register_finder(Finder(find))

@@ -47,6 +47,13 @@ def test_loads_teams_staff_and_people_once(db, settings, monkeypatch, capsys):
     for person in Person.objects.all():
         assert normalise_postcode(person.postcode) == person.postcode
         assert normalise_nhs_number(person.nhs_number) == person.nhs_number
+    # One record restricted to the worker, which the manager must give a
+    # reason to open; an opening of the manager's from last week is listed.
+    restricted = Person.objects.get(is_restricted=True)
+    assert list(restricted.restricted_to.all()) == [worker]
+    assert Person.objects.closed_to(manager).filter(pk=restricted.pk).exists()
+    assert not Person.objects.closed_to(worker).exists()
+    assert restricted.break_glasses.get().user == manager
     # Conversations and actions in every state, so each page has something to show.
     assert Conversation.objects.count() >= 30
     assert Conversation.objects.drafts_of(worker).exists()

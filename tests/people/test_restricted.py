@@ -15,6 +15,7 @@ from people.models import BREAK_GLASS_HOURS, BreakGlass, Person
 from tests.factories import (
     AgreedActionFactory,
     ConversationFactory,
+    PersonFactory,
     PersonInLifeFactory,
     RiskDecisionFactory,
     UserFactory,
@@ -358,3 +359,56 @@ def test_the_lists_of_openings_read_a_bounded_number_of_queries(
     client.force_login(ig)
     with django_assert_max_num_queries(12):
         assert client.get("/governance/break-glass/").status_code == 200
+
+
+def test_subject_access_holds_the_restriction_and_each_opening(app_for, erin, restricted, openings):
+    openings(1)
+    ig = UserFactory(email="ig@example.org", role=Role.IG)
+    data = app_for(ig).get(f"/governance/people/{restricted.pk}/download/").json
+    text = str(data)
+    assert "Her daughter works in the team" in text
+    assert "Alice Worker" in text
+    assert f"{REASON} (0)" in text and "Erin Colleague" in text
+
+
+# --- Query counts: the hot pages read restricted people in no query of their own -----------
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_find_my_work_and_actions_read_the_same_queries_at_5_and_50_restricted_people(
+    client, alice, erin, wigan, person
+):
+    """Erin holds actions of restricted people she is not named on, and as
+    many of Peggy's (not restricted): the lists show Peggy's only, in the same
+    number of queries however many restricted people there are."""
+    client.force_login(erin)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            someone = PersonFactory(team=wigan, created_by=alice, family_name="Hughes")
+            Person.objects.filter(pk=someone.pk).update(
+                is_restricted=True, restriction_reason="Family in the team"
+            )
+            someone.restricted_to.set([alice])
+            conversation = ConversationFactory(person=someone, recorded_by=alice)
+            AgreedActionFactory(conversation=conversation, responsible=erin)
+            AgreedActionFactory(conversation=ConversationFactory(person=person, recorded_by=erin))
+
+    urls = ["/people/?q=Hughes", "/", "/actions/", "/conversations/drafts/", "/risks/"]
+    add(5)
+    client.get("/")  # once-a-session work (the staff pulse) out of the way
+    at_5 = [_queries(client, url) for url in urls]
+    add(45)
+    at_50 = [_queries(client, url) for url in urls]
+    assert at_5 == at_50
+    actions = client.get("/actions/", {"status": "open"})
+    assert actions.context["page"].paginator.count == 50
+    assert {a.person_id for a in actions.context["page"].object_list} == {person.pk}
