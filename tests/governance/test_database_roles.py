@@ -43,6 +43,8 @@ def test_every_append_only_table_is_listed():
     tables = append_only_tables()
     assert "deal_auditevent" in tables
     assert "conversations_followup" in tables
+    # Who gave a reason to open a restricted record, and why.
+    assert "people_breakglass" in tables
     history = [t for t in tables if "_historical" in t]
     assert {"people_historicalperson", "conversations_historicalconversation"} <= set(history)
     assert "people_person" not in tables
