@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from conversations.models import (
@@ -26,25 +25,11 @@ from conversations.models import (
     DecisionStepKind,
     RiskDecision,
 )
-from conversations.services import ConflictError
+from conversations.services import take_version
 from deal.audit import Actor, audit_record
 from deal.models import AuditAction
 from deal.permissions import Capability, user_can
 from people.models import Person
-
-
-def _take_version(decision: RiskDecision, expected_version: int | None) -> None:
-    """Claim the next version of the decision, or raise ConflictError if
-    someone changed it since `expected_version` was read. The UPDATE takes the
-    row lock, so two changes at the same moment cannot both pass."""
-    if expected_version is None:
-        expected_version = decision.version
-    claimed = RiskDecision.objects.filter(pk=decision.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not claimed:
-        raise ConflictError(RiskDecision.objects.get(pk=decision.pk))
-    decision.version = expected_version + 1
 
 
 def _check_in_team(actor: Actor, team_id: int) -> None:
@@ -154,7 +139,7 @@ def decision_revise(
     if not changed and not sends_again and not note:
         return []
     with transaction.atomic():
-        _take_version(decision, expected_version)
+        take_version(decision, expected_version, updated_at=timezone.now())
         for name in changed:
             if name != "themes":
                 setattr(decision, name, fields[name])
@@ -194,7 +179,7 @@ def decision_back(
     _check_may_decide(actor, decision)
     comment = comment.strip()
     with transaction.atomic():
-        _take_version(decision, expected_version)
+        take_version(decision, expected_version, updated_at=timezone.now())
         now = timezone.now()
         decision.status = DecisionStatus.BACKED
         decision.backed_by = actor.user
@@ -222,7 +207,7 @@ def decision_talk_first(
     if not comment:
         raise ValidationError({"comment": "Enter what you would like to talk about"})
     with transaction.atomic():
-        _take_version(decision, expected_version)
+        take_version(decision, expected_version, updated_at=timezone.now())
         decision.status = DecisionStatus.TALK_FIRST
         decision.save(update_fields=["status", "updated_at"])
         step = DecisionStep.objects.create(
@@ -271,7 +256,7 @@ def decision_record_outcome(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        _take_version(decision, expected_version)
+        take_version(decision, expected_version, updated_at=timezone.now())
         now = timezone.now()
         decision.status = DecisionStatus.OUTCOME_RECORDED
         decision.outcome = outcome
@@ -316,7 +301,7 @@ def decision_add_note(
     with transaction.atomic():
         # A note changes the version too, so the same note sent twice (Back,
         # then send again) is refused the second time.
-        _take_version(decision, expected_version)
+        take_version(decision, expected_version, updated_at=timezone.now())
         step = DecisionStep.objects.create(
             decision=decision, kind=DecisionStepKind.NOTE, note=note, by=actor.user
         )

@@ -27,6 +27,7 @@ from conversations.models import (
     FollowUp,
     FollowUpKind,
     Owner,
+    RiskDecision,
 )
 from conversations.signals import action_saved
 from deal.audit import Actor, audit_record, changes_between
@@ -37,7 +38,7 @@ from people.models import EntryKind, Person, ProfileEntry, WhatMatters
 class ConflictError(Exception):
     """Someone else saved this record after the user opened it."""
 
-    def __init__(self, current: Conversation | AgreedAction) -> None:
+    def __init__(self, current: Conversation | AgreedAction | RiskDecision) -> None:
         super().__init__(f"{current} was changed by someone else")
         self.current = current
 
@@ -141,7 +142,7 @@ def _conversation_save(
                 conversation.submission_key = submission_key
             creating = True
         else:
-            _take_version(Conversation, conversation, expected_version)
+            take_version(conversation, expected_version)
             conversation.last_submission_key = submission_key
             creating = False
         said_before = conversation.what_matters if not creating else None
@@ -235,7 +236,7 @@ def conversation_discard(
     if not conversation.may_be_discarded_by(actor.user):
         raise PermissionDenied("Only who started a draft, or a manager, discards it")
     with transaction.atomic():
-        _take_version(Conversation, conversation, expected_version)
+        take_version(conversation, expected_version)
         conversation._change_reason = uuid.uuid4().hex
         conversation.status = ConversationStatus.DISCARDED
         conversation.save()
@@ -248,18 +249,21 @@ def conversation_discard(
         )
 
 
-def _take_version(model, obj, expected_version: int | None) -> None:
-    """Claim the next version of a row, or raise ConflictError if someone saved
-    it since `expected_version` was read. The UPDATE takes the row lock, so two
-    saves at the same moment cannot both pass. A save that does not say which
-    version it was made from (an altered page, the version left out) is a
-    conflict too: it cannot be shown not to overwrite a later save."""
-    if expected_version is None:
-        error = ActionConflictError if model is AgreedAction else ConflictError
-        raise error(model.objects.get(pk=obj.pk))
-    claimed = model.objects.filter(pk=obj.pk, version=expected_version).update(
-        version=F("version") + 1
-    )
+def take_version(
+    obj: Conversation | AgreedAction | RiskDecision, expected_version: int | None, **also: Any
+) -> None:
+    """Claim the next version of a conversation, an action or a decision
+    (with `also`, other columns set in the same UPDATE), or raise
+    ConflictError (ActionConflictError for an action) if someone saved it
+    since `expected_version` was read. The conditional UPDATE takes the row
+    lock, so two saves at the same moment cannot both pass. A save that does
+    not say which version it was made from (an altered page, the version
+    left out) is a conflict too: it cannot be shown not to overwrite a later
+    save."""
+    model = type(obj)
+    claimed = expected_version is not None and model.objects.filter(
+        pk=obj.pk, version=expected_version
+    ).update(version=F("version") + 1, **also)
     if not claimed:
         error = ActionConflictError if model is AgreedAction else ConflictError
         raise error(model.objects.get(pk=obj.pk))
@@ -382,7 +386,7 @@ def _save_action(
     changed = [name for name, value in values.items() if getattr(action, name) != value]
     if not changed:
         return action
-    _take_version(AgreedAction, action, data.version)
+    take_version(action, data.version)
     before = {name: _shown(action, name) for name in changed}
     before_values = {name: getattr(action, name) for name in changed}
     for name in changed:
@@ -479,7 +483,7 @@ def action_follow_up(
         "owner_user": action.owner_user,
     }
     with transaction.atomic():
-        _take_version(AgreedAction, action, expected_version)
+        take_version(action, expected_version)
         fields = ["version", "updated_at"]
         now = timezone.now()
         if status_changes:

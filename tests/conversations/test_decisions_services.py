@@ -205,6 +205,30 @@ def test_backing_from_an_older_version_is_refused(decision, bob, alice):
     assert decision.status == DecisionStatus.WAITING
 
 
+def test_a_change_that_does_not_say_which_version_it_was_made_from_is_refused(
+    decision, bob, alice
+):
+    """As for conversations and actions: it cannot be shown not to overwrite
+    a later change."""
+    with pytest.raises(ConflictError):
+        decisions.decision_back(actor=Actor(bob), decision=decision, expected_version=None)
+    with pytest.raises(ConflictError):
+        decisions.decision_revise(
+            actor=Actor(alice), decision=decision, expected_version=None, fields={}, note="Also"
+        )
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.WAITING
+    assert not decision.steps.exists()
+
+
+def test_a_change_claims_the_next_version_and_marks_when(decision, bob):
+    before = (decision.version, decision.updated_at)
+    decisions.decision_back(actor=Actor(bob), decision=decision, expected_version=before[0])
+    decision.refresh_from_db()
+    assert decision.version == before[0] + 1
+    assert decision.updated_at > before[1]
+
+
 # --- Talk first, revise, send again -------------------------------------------------
 
 
