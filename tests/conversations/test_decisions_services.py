@@ -205,9 +205,7 @@ def test_backing_from_an_older_version_is_refused(decision, bob, alice):
     assert decision.status == DecisionStatus.WAITING
 
 
-def test_a_change_that_does_not_say_which_version_it_was_made_from_is_refused(
-    decision, bob, alice
-):
+def test_a_change_that_does_not_say_which_version_it_was_made_from_is_refused(decision, bob, alice):
     """As for conversations and actions: it cannot be shown not to overwrite
     a later change."""
     with pytest.raises(ConflictError):
