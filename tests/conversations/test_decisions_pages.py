@@ -18,6 +18,7 @@ from conversations.models import (
 )
 from deal.audit import Actor
 from deal.models import AuditEvent, Role
+from people import services as people_services
 from tests.conversations.pages import set_date
 from tests.factories import PersonFactory, RiskDecisionFactory, ThemeFactory, UserFactory
 from tests.pages import assert_error_summary_links_resolve, error_messages
@@ -517,6 +518,33 @@ def test_another_teams_person_is_refused_as_a_missing_one(alice_app, decision, c
         assertContains(page, decision.what)
         assertNotContains(page, "Their secret plan")
         assertNotContains(page, theirs.family_name)
+
+
+def test_a_restricted_record_is_not_offered_to_a_colleague_who_may_not_open_it(
+    django_app, alice, bob, person, wigan
+):
+    """Their name, date of birth and decisions stay out of the filter, as out
+    of the list, for anyone not named on the restriction."""
+    other = PersonFactory(team=wigan, created_by=alice, family_name="Other")
+    RiskDecisionFactory(person=other, proposed_by=alice, what="Swim in the lido")
+    RiskDecisionFactory(person=person, proposed_by=alice, what="Go to the match")
+    people_services.person_restrict(
+        actor=Actor(user=bob), person=person, named=[alice], reason="Her daughter works here"
+    )
+    erin = UserFactory(full_name="Erin Colleague", role=Role.FRONTLINE, teams=[wigan])
+    django_app.set_user(erin)
+    page = django_app.get(LIST, {"show": "recent"})
+    assert [label for _v, _s, label in page.forms[1]["person"].options][1:] == [
+        f"{other.display_name}, born {other.date_of_birth:%-d %B %Y}"
+    ]
+    assertNotContains(page, "Hughes")
+    page = django_app.get(LIST, {"show": "recent", "person": person.pk})
+    assert error_messages(page) == ["Select a person from the list"]
+    assertNotContains(page, "Go to the match")
+    # Alice, named on it, is offered Peggy.
+    django_app.set_user(alice)
+    page = django_app.get(LIST, {"show": "recent", "person": person.pk})
+    assertContains(page, "1 decision for Peggy Hughes")
 
 
 def test_a_filter_value_not_on_offer_is_named_and_the_default_used(alice_app, decision):
