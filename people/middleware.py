@@ -46,9 +46,11 @@ class RestrictedRecordMiddleware:
             obj=person,
             detail="Restricted record: asked for a reason to open it",
         )
-        # A form sent to a page of theirs comes back to that page once the
-        # reason is given (as a fresh GET: nothing is saved on the way).
-        here = request.get_full_path() if request.method == "GET" else request.path
+        # Once the reason is given, back to the page asked for; a form sent
+        # (an archive button, an expired opening mid-edit) goes to the
+        # profile instead: nothing is saved on the way, and an address that
+        # only takes a POST would not open.
+        here = request.get_full_path() if request.method == "GET" else person.get_absolute_url()
         form = BreakGlassForm(initial={"next": here})
         response = restricted_page(request, person, form, status=403)
         response.refusal_audited = True

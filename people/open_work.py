@@ -33,10 +33,11 @@ def hand_on_named_people(*, actor, worker, team_id: int, colleague_for) -> tuple
         colleague = colleague_for(person.pk)
         person.named_worker = colleague
         person.save(update_fields=["named_worker", "updated_at"])
-        audit_record(
-            actor=actor,
-            action=AuditAction.CHANGE,
-            obj=person,
-            detail=f"Named worker handed on from {worker} to {colleague}",
-        )
+        detail = f"Named worker handed on from {worker} to {colleague}"
+        if person.is_restricted:
+            # The new named worker opens a restricted record as the old one
+            # did: the manager who hands it on chose them for it.
+            person.restricted_to.add(colleague)
+            detail += ", who is named on the restriction"
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=person, detail=detail)
     return LABEL, len(people)

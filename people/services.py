@@ -120,6 +120,7 @@ def person_update(
     person.full_clean(exclude=["created_by"])
     person.save(update_fields=[*changed, *extra, "updated_at"])
     if "team" in changed:
+        _restriction_follows_move(person, newcomer=actor.user)
         moved = [
             words
             for _receiver, words in person_moved_team.send(Person, person=person, actor=actor)
@@ -354,6 +355,7 @@ def transfer_decide(
         person.named_worker = transfer.requested_by
         fields.append("named_worker")
     person.save(update_fields=fields)
+    _restriction_follows_move(person, newcomer=transfer.requested_by)
     moved = [
         words
         for _receiver, words in person_moved_team.send(
@@ -413,6 +415,22 @@ def check_restriction(request: HttpRequest, record) -> None:
     if not Person.objects.closed_to(request.user).filter(pk=person.pk).exists():
         return
     raise RecordRestricted(person)
+
+
+def _restriction_follows_move(person: Person, *, newcomer) -> None:
+    """A restricted record that moves team stays restricted: named staff not
+    in the new team come off it, and whoever moved it there (or asked for it)
+    is named, so the record is not closed to its whole new team."""
+    if not person.is_restricted:
+        return
+    members = set(
+        Membership.objects.confirmed()
+        .filter(team_id=person.team_id)
+        .values_list("user_id", flat=True)
+    )
+    person.restricted_to.remove(*[u for u in person.restricted_to.all() if u.pk not in members])
+    if newcomer is not None and newcomer.pk in members:
+        person.restricted_to.add(newcomer)
 
 
 def can_restrict(user, person: Person) -> bool:

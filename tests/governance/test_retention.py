@@ -12,7 +12,8 @@ from django.utils import timezone
 from conversations.models import AgreedAction, Conversation, FollowUp
 from deal.audit import Actor, audit_record
 from deal.models import AuditAction, AuditEvent
-from people.models import Person, PersonInLife, ProfileEntry, WhatMatters
+from people import services as people_services
+from people.models import BreakGlass, Person, PersonInLife, ProfileEntry, WhatMatters
 from tests.factories import (
     AgreedActionFactory,
     ConversationFactory,
@@ -98,6 +99,13 @@ def closed_long_ago(alice, wigan, bob):
         obj=person,
         changes={"town": ["Tyldesley", "Astley"]},
     )
+    # Restricted, and opened once with a reason that names her.
+    people_services.person_restrict(
+        actor=Actor(user=bob), person=person, named=[alice], reason="Harold works in the team"
+    )
+    people_services.break_glass_open(
+        actor=Actor(user=bob), person=person, reason="Edith rang the duty line about Harold"
+    )
     Person.objects.filter(pk=person.pk).update(
         status="closed", closed_reason="Edith died", closed_at=years_ago(7)
     )
@@ -153,6 +161,7 @@ def test_apply_removes_everything_that_identifies_them_and_keeps_the_counts(clos
             str(list(AgreedAction.history.filter(person_id=pk).values())),
             str(list(FollowUp.objects.filter(action__person_id=pk).values())),
             str(list(AuditEvent.objects.filter(about_person=pk).values())),
+            str(list(BreakGlass.objects.filter(person_id=pk).values())),
         ]
     )
     for word in (

@@ -4,14 +4,16 @@ sees that it exists and gives a reason to open it ("break glass")."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.utils import timezone
 
 from deal.audit import Actor
+from deal.hand_on import hand_on
 from deal.models import AuditEvent, Role
 from people import services
-from people.models import BREAK_GLASS_HOURS, BreakGlass, Person
+from people.models import BREAK_GLASS_HOURS, BreakGlass, Person, TransferRequest
 from tests.factories import (
     AgreedActionFactory,
     ConversationFactory,
@@ -412,3 +414,54 @@ def test_find_my_work_and_actions_read_the_same_queries_at_5_and_50_restricted_p
     actions = client.get("/actions/", {"status": "open"})
     assert actions.context["page"].paginator.count == 50
     assert {a.person_id for a in actions.context["page"].object_list} == {person.pk}
+
+
+# --- A restricted record that moves on ----------------------------------------------------
+
+
+def test_a_restricted_record_transferred_is_named_to_whoever_asked(
+    alice, bob, carol, leigh, restricted
+):
+    transfer = TransferRequest.objects.create(
+        person=restricted, from_team=restricted.team, to_team=leigh, requested_by=carol
+    )
+    restricted.restricted_to.add(bob)
+    services.transfer_decide(actor=Actor(user=bob), transfer=transfer, accept=True)
+    restricted.refresh_from_db()
+    assert restricted.is_restricted
+    # Alice and Bob are not in Leigh: Carol, who asked, can open it there.
+    assert list(restricted.restricted_to.all()) == [carol]
+    assert not Person.objects.closed_to(carol).exists()
+
+
+def test_handing_on_names_the_colleague_on_the_restriction(alice, bob, erin, wigan, restricted):
+    restricted.named_worker = alice
+    restricted.save()
+    hand_on(actor=Actor(user=bob), team=wigan, worker=alice, colleagues=[erin], key=uuid.uuid4())
+    restricted.refresh_from_db()
+    assert restricted.named_worker == erin
+    assert set(restricted.restricted_to.all()) == {alice, erin}
+    assert not Person.objects.closed_to(erin).exists()
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        "/people/{p}/people-in-their-life/{connection}/archive/",
+        "/conversations/{conversation}/comment/",
+        "/risks/{decision}/note/",
+    ],
+)
+def test_a_form_sent_to_a_restricted_record_changes_nothing(
+    route, client, erin, restricted, records
+):
+    client.force_login(erin)
+    response = client.post(_url(route, restricted, records), {"text": "A note", "note": "A note"})
+    assert response.status_code == 403
+    assert "This record is restricted" in response.content.decode()
+    # Once the reason is given, to the profile: the address sent to takes
+    # only a form.
+    assert f'name="next" value="/people/{restricted.pk}/"' in response.content.decode()
+    records["connection"].refresh_from_db()
+    assert records["connection"].archived_at is None
+    assert not AuditEvent.objects.filter(user=erin, action="change").exists()
