@@ -465,3 +465,44 @@ def test_a_form_sent_to_a_restricted_record_changes_nothing(
     records["connection"].refresh_from_db()
     assert records["connection"].archived_at is None
     assert not AuditEvent.objects.filter(user=erin, action="change").exists()
+
+
+@pytest.mark.parametrize(
+    ("reason", "error"),
+    [
+        ("x" * 1001, "Why do you need to open this record? must be 1000 characters or fewer"),
+        ("A reason with a \x00 in it", None),
+        ("          ", "Enter why you need to open this record"),
+    ],
+)
+def test_hostile_reasons_are_refused_with_the_page_again(app_for, erin, restricted, reason, error):
+    form = app_for(erin).get(f"/people/{restricted.pk}/", status=403).forms["break-glass-form"]
+    form["reason"] = reason
+    page = form.submit()
+    assert page.status_code == 200
+    assert "There is a problem" in page.text
+    if error:
+        assert error_messages(page) == [error]
+    assert not BreakGlass.objects.exists()
+
+
+def test_a_reason_is_shown_as_text_in_the_list(app_for, bob, erin, restricted):
+    reason = '<script>alert("x")</script> she rang about her rent'
+    form = app_for(erin).get(f"/people/{restricted.pk}/", status=403).forms["break-glass-form"]
+    form["reason"] = reason
+    form.submit().follow()
+    page = app_for(bob).get(f"/team/{restricted.team_id}/break-glass/")
+    assert not page.html.select("main script")
+    assert reason in page.html.select_one("tbody").get_text()
+
+
+def test_the_reason_page_sends_nobody_to_another_site(app_for, erin, alice, restricted):
+    form = app_for(erin).get(f"/people/{restricted.pk}/", status=403).forms["break-glass-form"]
+    form["reason"] = REASON
+    form["next"] = "https://example.com/people/"
+    assert form.submit().location.endswith(f"/people/{restricted.pk}/")
+    # Someone who may open it already is sent on, and nothing is kept.
+    app = app_for(alice)
+    page = app.get(f"/people/{restricted.pk}/open/")
+    assert page.status_code == 302
+    assert BreakGlass.objects.filter(user=alice).count() == 0
