@@ -30,6 +30,7 @@ def my_people(request, subject) -> dict:
     people = (
         Person.objects.visible_to(request.user)
         .filter(named_worker=request.user, status=PersonStatus.OPEN)
+        .with_closed_to(request.user)
         .order_by("-updated_at")
     )
     count = people.count()

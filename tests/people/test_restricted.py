@@ -543,3 +543,13 @@ def test_the_reason_page_sends_nobody_to_another_site(app_for, erin, alice, rest
     page = app.get(f"/people/{restricted.pk}/open/")
     assert page.status_code == 302
     assert BreakGlass.objects.filter(user=alice).count() == 0
+
+
+def test_my_work_marks_a_restricted_person_and_shows_nothing_of_a_closed_one(
+    app_for, alice, erin, restricted
+):
+    Person.objects.filter(pk=restricted.pk).update(named_worker=erin, postcode="WN1 1AA")
+    mine = app_for(erin).get("/").html.find(string="People you are the named worker for")
+    people = mine.find_next("ul").get_text(" ", strip=True)
+    assert "Margaret Hughes" in people and "Restricted" in people
+    assert "WN1 1AA" not in people
