@@ -62,6 +62,15 @@ def _long(day: dt.date) -> str:
     return dateformat.format(day, "j F Y")
 
 
+def _first_name(person) -> str:
+    """The name an email gives, to recognise whom it is about. A restricted
+    record's is left out: email is easily forwarded, and who may open that
+    record is kept to named staff."""
+    if person.is_restricted:
+        return "someone whose record is restricted"
+    return person.preferred_name or person.given_name
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -89,7 +98,7 @@ def action_reminders(today: dt.date) -> list[Reminder]:
                 continue
             lines.append(f"{heading} ({len(group)}):")
             for action in group[:MOST_LISTED]:
-                person = action.person.preferred_name or action.person.given_name
+                person = _first_name(action.person)
                 lines.append(
                     f"- for {person}, {when} {_long(action.due)}: "
                     f"{_link(action.get_absolute_url())}"
@@ -139,7 +148,7 @@ def review_reminders(today: dt.date) -> list[Reminder]:
         lines = [f"Hello {user.get_short_name()},", ""]
         lines.append(f"Positive-risk decisions to review ({len(theirs)}):")
         for decision in theirs[:MOST_LISTED]:
-            person = decision.person.preferred_name or decision.person.given_name
+            person = _first_name(decision.person)
             when = "was due" if decision.review_date < today else "due"
             lines.append(
                 f"- with {person}, review {when} {_long(decision.review_date)}: "

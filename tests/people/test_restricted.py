@@ -553,3 +553,15 @@ def test_my_work_marks_a_restricted_person_and_shows_nothing_of_a_closed_one(
     people = mine.find_next("ul").get_text(" ", strip=True)
     assert "Margaret Hughes" in people and "Restricted" in people
     assert "WN1 1AA" not in people
+
+
+def test_reminder_emails_leave_out_a_restricted_persons_name(alice, erin, restricted, records):
+    from conversations.reminders import action_reminders
+
+    action = records["action"]
+    action.responsible = erin
+    action.due = timezone.localdate()
+    action.save()
+    (reminder,) = [r for r in action_reminders(timezone.localdate()) if r.user == erin]
+    assert "someone whose record is restricted" in reminder.body
+    assert "Margaret" not in reminder.body and "Peggy" not in reminder.body
