@@ -565,3 +565,28 @@ def test_reminder_emails_leave_out_a_restricted_persons_name(alice, erin, restri
     (reminder,) = [r for r in action_reminders(timezone.localdate()) if r.user == erin]
     assert "someone whose record is restricted" in reminder.body
     assert "Margaret" not in reminder.body and "Peggy" not in reminder.body
+
+
+def test_a_filter_that_is_not_valid_is_named_and_the_list_still_shown(app_for, openings):
+    openings(2)
+    ig = UserFactory(email="ig@example.org", role=Role.IG)
+    page = app_for(ig).get(
+        "/governance/break-glass/",
+        {
+            "start_0": "2",
+            "start_1": "4",
+            "start_2": "2026",
+            "end_0": "1",
+            "end_1": "4",
+            "end_2": "2026",
+            "team": "nonsense",
+            "page": "x",
+        },
+    )
+    assert error_messages(page) == [
+        "Select a team from the list",
+        "The date to must be the same as or after the date from",
+    ]
+    assert_error_summary_links_resolve(page)
+    # The valid filter (from 2 April 2026) still applies; the others are left out.
+    assert len(page.html.select("tbody tr")) == 2
