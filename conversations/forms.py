@@ -9,7 +9,7 @@ import uuid
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.forms.utils import ErrorDict, ErrorList
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from conversations.models import (
 )
 from conversations.services import ActionInput, ConversationContent, check_action_owner
 from deal.forms import LONG_TEXT, GovukDateField, GovukFormMixin, govuk_messages
-from deal.models import User
+from deal.models import Membership, User
 from people.models import EntryKind, Person, ProfileEntry
 
 MAX_ACTIONS = 30
@@ -58,6 +58,55 @@ def parse_time(text: str) -> dt.time | None:
     if hour > 23 or minute > 59:
         return None
     return dt.time(hour, minute)
+
+
+class TeamStaff:
+    """The staff a conversation's page offers, read in one query for all its
+    lists: who was there, and each action's member of staff. A colleague who
+    has left (or moved team) stays on a list only where they already are: on
+    this conversation's "staff who were there", or as the owner of one of its
+    saved actions."""
+
+    def __init__(self, person: Person, conversation=None, owners: list[int] | None = None):
+        in_team = Membership.objects.confirmed().filter(user=OuterRef("pk"), team=person.team_id)
+        present = (
+            Q(pk__in=conversation.staff_present.all()) if conversation and conversation.pk else Q()
+        )
+        kept = Q(pk__in=owners or [])
+        if present:
+            kept |= present
+        self.users = list(
+            User.objects.filter(
+                Q(
+                    is_active=True,
+                    memberships__team=person.team_id,
+                    memberships__confirmed_at__isnull=False,
+                )
+                | kept
+            )
+            .annotate(
+                in_team=Exists(in_team),
+                was_there=Exists(
+                    Conversation.staff_present.through.objects.filter(
+                        conversation=conversation.pk, user=OuterRef("pk")
+                    )
+                )
+                if conversation and conversation.pk
+                else Value(False),
+            )
+            .distinct()
+            .order_by("full_name")
+        )
+        self.owners = set(owners or [])
+
+    def _current(self, user: User) -> bool:
+        return user.is_active and user.in_team
+
+    def for_staff_present(self) -> list[tuple[int, str]]:
+        return [(u.pk, str(u)) for u in self.users if self._current(u) or u.was_there]
+
+    def for_owners(self) -> dict[int, User]:
+        return {u.pk: u for u in self.users if self._current(u) or u.pk in self.owners}
 
 
 class EntryChoiceField(forms.ModelMultipleChoiceField):
@@ -159,7 +208,14 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
         }
         labels = {"staff_present": "Staff who were there"}
 
-    def __init__(self, *args, person: Person, completing: bool = True, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        person: Person,
+        completing: bool = True,
+        staff: TeamStaff | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
         self.completing = completing
@@ -196,6 +252,17 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
             .distinct()
             .order_by("full_name")
         )
+        # The querysets check what is sent; what is offered is read once here
+        # (one query for the entries, one for the staff) rather than once for
+        # each question and again each time a list is drawn.
+        offered = list(entries)
+        noticed = [e for e in offered if e.kind in (EntryKind.STRENGTH, EntryKind.INTEREST)]
+        needs = [e for e in offered if e.kind == EntryKind.NEED]
+        label = self.fields["noticed"].label_from_instance
+        self.fields["noticed"].choices = [(e.pk, label(e)) for e in noticed]
+        self.fields["needs_raised"].choices = [(e.pk, label(e)) for e in needs]
+        self.staff = staff or TeamStaff(person, self.instance)
+        self.fields["staff_present"].choices = self.staff.for_staff_present()
         self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | has["themes"])
         for name in ("place", "kind"):
             self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
@@ -236,22 +303,14 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
-                *(
-                    [Field.checkboxes("noticed", small=True)]
-                    if self.fields["noticed"].queryset.exists()
-                    else []
-                ),
+                *([Field.checkboxes("noticed", small=True)] if noticed else []),
                 Field.textarea("new_strengths", rows=2),
                 Field.textarea("new_interests", rows=2),
                 legend="Strengths and interests",
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
-                *(
-                    [Field.checkboxes("needs_raised", small=True)]
-                    if self.fields["needs_raised"].queryset.exists()
-                    else []
-                ),
+                *([Field.checkboxes("needs_raised", small=True)] if needs else []),
                 Field.textarea("new_needs", rows=2),
                 legend="Needs",
                 legend_size=Size.MEDIUM,
@@ -525,6 +584,7 @@ def action_formset(
     saved_actions: list[AgreedAction] | None = None,
     completing: bool = True,
     item_label: str = "Action",
+    staff: TeamStaff | None = None,
 ) -> BaseActionFormSet:
     """The agreed actions of the form: the new ones (extra lines, which may be
     left blank) or the saved ones (exactly as many as were saved)."""
@@ -538,22 +598,13 @@ def action_formset(
         absolute_max=limit,
         validate_max=True,
     )
-    # The team's active staff, read once for every line; anyone who has left
-    # but still owns a saved action stays on the list for that action.
+    # The team's active staff, read once for every line (and, given `staff`,
+    # once for the whole page); anyone who has left but still owns a saved
+    # action stays on the list for that action.
     owners = [a.owner_user_id for a in saved_actions if a.owner_user_id]
-    staff = {
-        user.pk: user
-        for user in User.objects.filter(
-            Q(
-                is_active=True,
-                memberships__team=person.team_id,
-                memberships__confirmed_at__isnull=False,
-            )
-            | Q(pk__in=owners)
-        )
-        .distinct()
-        .order_by("full_name")
-    }
+    if staff is None or not set(owners) <= staff.owners:
+        staff = TeamStaff(person, owners=owners)
+    staff = staff.for_owners()
     formset = formset_class(
         data,
         prefix=prefix,

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from conversations import review, services
 from conversations.forms import (
     ConversationForm,
+    TeamStaff,
     action_formset,
     initial_for_actions,
     new_submission_key,
@@ -101,6 +102,10 @@ def _conversation_page(
     user's for this person; it is drawn again with what was typed and its new
     key, and nothing is saved."""
     saved_actions = list(conversation.actions.order_by("id")) if conversation else []
+    # Every list of staff on the page, read once.
+    staff = TeamStaff(
+        person, conversation, owners=[a.owner_user_id for a in saved_actions if a.owner_user_id]
+    )
     redraw = request.method == "POST" and (
         "add_action" in request.POST or "remove_action" in request.POST
     )
@@ -118,6 +123,7 @@ def _conversation_page(
             saved_actions=saved_actions,
             completing=completing,
             item_label="Agreed action",
+            staff=staff,
         )
 
     new_label = "New action" if saved_actions else "Action"
@@ -146,9 +152,16 @@ def _conversation_page(
                 data, NEW_ACTIONS, add="add_action" in data, remove=_remove_index(data)
             )
         completing = "complete" in data or (conversation is not None and not conversation.is_draft)
-        form = ConversationForm(data, person=person, completing=completing, instance=conversation)
+        form = ConversationForm(
+            data, person=person, completing=completing, instance=conversation, staff=staff
+        )
         new_actions = action_formset(
-            data, person=person, prefix=NEW_ACTIONS, completing=completing, item_label=new_label
+            data,
+            person=person,
+            prefix=NEW_ACTIONS,
+            completing=completing,
+            item_label=new_label,
+            staff=staff,
         )
         saved = saved_formset(data, completing)
         if redraw:
@@ -187,7 +200,7 @@ def _conversation_page(
                     if action.pk == conflict_action.pk:
                         data[f"{SAVED_ACTIONS}-{index}-version"] = str(conflict_action.version)
                 form = ConversationForm(
-                    data, person=person, completing=completing, instance=conversation
+                    data, person=person, completing=completing, instance=conversation, staff=staff
                 )
                 saved = saved_formset(data, completing)
                 show_without_checking(form, saved)
@@ -197,7 +210,7 @@ def _conversation_page(
                 data = data.copy()
                 data["version"] = str(conflict.version)
                 form = ConversationForm(
-                    data, person=person, completing=completing, instance=conversation
+                    data, person=person, completing=completing, instance=conversation, staff=staff
                 )
                 show_without_checking(form)
             else:
@@ -218,12 +231,17 @@ def _conversation_page(
                 date=now.date(), time=now.strftime("%H:%M"), staff_present=[request.user.pk]
             )
         form = ConversationForm(
-            person=person, completing=False, instance=conversation, initial=initial
+            person=person, completing=False, instance=conversation, initial=initial, staff=staff
         )
         # Always one spare line: MOJ Frontend's add-another copies it to add
         # more, and a spare line left blank is simply not saved.
         new_actions = action_formset(
-            None, person=person, prefix=NEW_ACTIONS, blank_lines=1, item_label=new_label
+            None,
+            person=person,
+            prefix=NEW_ACTIONS,
+            blank_lines=1,
+            item_label=new_label,
+            staff=staff,
         )
         saved = saved_formset(None)
 

@@ -1,0 +1,133 @@
+"""The record form is drawn by deal.govuk_fields (fast) rather than
+`{% crispy %}` (slow): the two must give the same page, field for field, so
+that what a worker sees, what a screen reader announces and where the error
+summary's links land do not change. Compared as parsed HTML (tags, attributes,
+text), since the two lay out whitespace differently."""
+
+import datetime as dt
+
+import pytest
+from bs4 import BeautifulSoup, NavigableString
+from django.template import Context, Template
+
+from conversations.forms import ConversationForm
+from deal.govuk_fields import render_form
+from tests.factories import (
+    ConversationFactory,
+    PersonFactory,
+    ProfileEntryFactory,
+    ThemeFactory,
+    UserFactory,
+    WhatMattersFactory,
+)
+
+LONG_WORD = "a" * 300
+ERROR_CLASS_AS_CRISPY_HAS_IT = {
+    "govuk-textarea--error": "govuk-input--error",
+    "govuk-select--error": "govuk-input--error",
+}
+CRISPY = Template("{% load crispy_forms_tags %}{% crispy form %}")
+
+
+def shape(html: str) -> list:
+    """What a browser and a screen reader make of the markup: each element
+    with its attributes (classes as a set) and each piece of text."""
+    out = []
+    for node in BeautifulSoup(html, "html.parser").descendants:
+        if isinstance(node, NavigableString):
+            text = " ".join(node.split())
+            if text:
+                out.append(text)
+            continue
+        attrs = {}
+        for name, value in node.attrs.items():
+            if name == "class":
+                # crispy-forms-gds marks every control in error with the text
+                # input's class; GOV.UK Frontend has one for each control,
+                # which is what we draw. The same red border either way.
+                attrs[name] = frozenset(
+                    ERROR_CLASS_AS_CRISPY_HAS_IT.get(name, name) for name in value
+                )
+            elif name == "aria-describedby":
+                attrs[name] = tuple(value.split())
+            else:
+                attrs[name] = " ".join(value) if isinstance(value, list) else value
+        out.append((node.name, tuple(sorted(attrs.items()))))
+    return out
+
+
+def both(make_form, context: dict | None = None) -> tuple[list, list]:
+    # Each rendering has its own form: crispy-forms-gds writes its classes
+    # into the widgets' attributes as it draws them.
+    crispy = CRISPY.render(Context({"form": make_form(), **(context or {})}))
+    ours_form = make_form()
+    ours = render_form(ours_form, Context({"form": ours_form, **(context or {})}))
+    return shape(str(crispy)), shape(str(ours))
+
+
+@pytest.fixture
+def person(wigan, alice):
+    person = PersonFactory(team=wigan, created_by=alice)
+    ProfileEntryFactory(person=person, kind="strength", text="Good with people")
+    ProfileEntryFactory(person=person, kind="interest", text="Birds")
+    ProfileEntryFactory(person=person, kind="need", text=f"Somewhere warm {LONG_WORD}")
+    UserFactory(full_name="Zoe <b>Colleague</b>", teams=[wigan])
+    ThemeFactory(name="Loneliness")
+    ThemeFactory(name="Money & debt")
+    return person
+
+
+def test_a_new_conversation_is_drawn_the_same(person):
+    crispy, ours = both(lambda: ConversationForm(person=person))
+    assert ours == crispy
+
+
+def test_a_form_sent_back_with_every_kind_of_error_is_drawn_the_same(person):
+    data = {
+        "what_matters": LONG_WORD * 20,
+        "date_0": "31",
+        "date_1": "2",
+        "date_2": "2026",
+        "time": "<script>alert(1)</script>",
+        "place": "nowhere",
+        "kind": "",
+        "themes": ["999"],
+        "notes": "x" * 5000,
+        "life_satisfaction": "11",
+        "new_strengths": LONG_WORD,
+        "submission_key": "not-a-key",
+    }
+
+    def make():
+        form = ConversationForm(data, person=person)
+        form.is_valid()
+        return form
+
+    assert make().errors
+    crispy, ours = both(make)
+    assert ours == crispy
+
+
+def test_correcting_a_conversation_with_what_matters_is_drawn_the_same(person, alice):
+    WhatMattersFactory(person=person, text="Getting out to see the birds")
+    conversation = ConversationFactory(
+        person=person,
+        recorded_by=alice,
+        happened_at=dt.datetime(2026, 3, 27, 14, 30, tzinfo=dt.UTC),
+        life_satisfaction=7,
+    )
+
+    def make():
+        return ConversationForm(instance=conversation, person=person)
+
+    crispy, ours = both(make, {"wellbeing_open": True})
+    assert ours == crispy
+    assert ("Getting out to see the birds") in ours
+
+
+def test_the_record_page_uses_the_quick_drawing(alice_app, person):
+    page = alice_app.get(f"/people/{person.pk}/conversations/new/").follow()
+    form = page.forms["conversation-form"]
+    # Every field of the form is on the page, ready to fill in.
+    for name in ("what_matters", "date_0", "time", "place", "kind", "themes", "notes"):
+        assert name in form.fields
