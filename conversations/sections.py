@@ -13,7 +13,7 @@ from conversations.models import (
 from conversations.review import new_comments_for
 from conversations.timeline import person_timeline
 from conversations.wellbeing import person_wellbeing
-from deal.sections import MY_WORK_LIST_LENGTH, Section, register
+from deal.sections import MY_WORK_LIST_LENGTH, Section, first_and_more, register
 
 
 def record_button(request, person) -> dict:
@@ -54,23 +54,20 @@ def my_actions(request, subject) -> dict:
         .with_joins()
         .overdue_first()
     )
-    count = actions.count()
+    shown, more = first_and_more(actions)
     return {
-        "my_actions": actions[:MY_WORK_LIST_LENGTH],
-        "my_actions_more": max(count - MY_WORK_LIST_LENGTH, 0),
+        "my_actions": shown,
+        "my_actions_more": more,
         "due_soon_days": DUE_SOON_DAYS,
     }
 
 
 def drafts(request, subject) -> dict | None:
     drafts = Conversation.objects.visible_to(request.user).drafts_of(request.user).with_joins()
-    count = drafts.count()
-    if not count:
+    shown, more = first_and_more(drafts)
+    if not shown:
         return None
-    return {
-        "drafts": drafts[:MY_WORK_LIST_LENGTH],
-        "drafts_more": max(count - MY_WORK_LIST_LENGTH, 0),
-    }
+    return {"drafts": shown, "drafts_more": more}
 
 
 def recent(request, subject) -> dict:

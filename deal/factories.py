@@ -50,5 +50,5 @@ def join_team(user: User, team: Team, *, confirmed_by: User | None = None, confi
             "confirmed_at": timezone.now() if confirmed else None,
         },
     )
-    user.__dict__.pop("_team_ids", None)
+    user.__dict__.pop("_membership_rows", None)
     return membership

@@ -175,14 +175,29 @@ class User(AbstractBaseUser, PermissionsMixin):
         """The ids of the teams this user works in: confirmed memberships
         only, and none for an admin. Read once per request and kept. (A leaver
         keeps theirs, so what they own stays in its team; they cannot sign in.)"""
-        if not hasattr(self, "_team_ids"):
-            if self.role in ROLES_WITHOUT_TEAMS or self.pk is None:
-                self._team_ids = []
-            else:
-                self._team_ids = list(
-                    self.memberships.confirmed().values_list("team_id", flat=True)
-                )
-        return self._team_ids
+        if self.role in ROLES_WITHOUT_TEAMS:
+            return []
+        return [team_id for team_id, _, confirmed in self._memberships() if confirmed]
+
+    def teams_waiting(self) -> list[str]:
+        """The names of the teams this user has joined and a manager has not
+        confirmed yet."""
+        return [name for _, name, confirmed in self._memberships() if not confirmed]
+
+    def _memberships(self) -> list[tuple[int, str, bool]]:
+        # Read once per request, for team_ids and teams_waiting together.
+        if not hasattr(self, "_membership_rows"):
+            self._membership_rows = (
+                []
+                if self.pk is None
+                else [
+                    (team_id, name, confirmed_at is not None)
+                    for team_id, name, confirmed_at in self.memberships.order_by(
+                        "team__name"
+                    ).values_list("team_id", "team__name", "confirmed_at")
+                ]
+            )
+        return self._membership_rows
 
     def _get_session_auth_hash(self, secret=None) -> str:
         # Version 0 keeps Django's own hash, so sessions made before this

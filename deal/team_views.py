@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -101,9 +102,17 @@ def _pulse_tables(teams: list) -> dict[int, list]:
     return by_team
 
 
+PULSE_NOT_DUE_ON = "pulse_not_due_on"
+
+
 def pulse_context(request: HttpRequest) -> dict:
-    """The pulse questions, when it is this user's turn to be asked."""
+    """The pulse questions, when it is this user's turn to be asked. Once
+    found not due, it is not asked of the database again that day."""
+    today = timezone.localdate().isoformat()
+    if request.session.get(PULSE_NOT_DUE_ON) == today:
+        return {}
     if not pulse.is_due(request.user):
+        request.session[PULSE_NOT_DUE_ON] = today
         return {}
     return {
         "pulse_form": PulseForm(),

@@ -29,9 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not user_can(user, Capability.WORK_WITH_PEOPLE):
         return render(request, "home_admin.html", {"joiners_waiting": joiners_waiting})
     # A joiner sees none of a team's people until a manager confirms them.
-    teams_waiting = list(
-        user.memberships.waiting().order_by("team__name").values_list("team__name", flat=True)
-    )
+    teams_waiting = user.teams_waiting()
     return render(
         request,
         "home.html",

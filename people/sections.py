@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from deal.sections import MY_WORK_LIST_LENGTH, Section, register
+from deal.sections import Section, first_and_more, register
 from people.models import (
     Person,
     PersonStatus,
@@ -33,11 +33,8 @@ def my_people(request, subject) -> dict:
         .with_closed_to(request.user)
         .order_by("-updated_at")
     )
-    count = people.count()
-    return {
-        "my_people": people[:MY_WORK_LIST_LENGTH],
-        "my_people_more": max(count - MY_WORK_LIST_LENGTH, 0),
-    }
+    shown, more = first_and_more(people)
+    return {"my_people": shown, "my_people_more": more}
 
 
 def links(request, subject) -> dict:
