@@ -423,6 +423,8 @@ class FollowUpKind(models.TextChoices):
     REASSIGNED = "reassigned", "Handed on"
     CHANGED = "changed", "Corrected"
     DUE = "due", "Due date changed"
+    # Moved with its person to the team that now holds their record.
+    MOVED = "moved", "Moved to another team"
 
 
 class FollowUp(models.Model):

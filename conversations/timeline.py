@@ -303,6 +303,7 @@ def follow_up_title(follow_up: FollowUp) -> str:
     return {
         FollowUpKind.NOTE: "Follow-up note",
         FollowUpKind.REASSIGNED: "Action handed on",
+        FollowUpKind.MOVED: "Action moved to another team",
         FollowUpKind.CHANGED: "Action corrected",
     }.get(follow_up.kind, "Action followed up")
 

@@ -251,6 +251,12 @@ def test_moving_a_person_moves_their_actions_to_the_new_team(
     form["team"] = str(leigh.pk)
     assert form.submit().status_code == 302
     assert AgreedAction.objects.get().team == leigh
+    # Its trail says so, as handing it on would; still Alice's, who is in Leigh.
+    trail = django_app.get(f"/actions/{action.pk}/").html.select_one(".moj-timeline")
+    text = trail.get_text(" ", strip=True)
+    assert "Moved to another team with the person’s record" in text
+    assert "From Wigan Central to Leigh, with the person’s record" in text
+    assert "who asked for the record" not in text
     client.force_login(carol)
     assert client.get(f"/actions/{action.pk}/").status_code == 200
     wigan_only = UserFactory(teams=[wigan])

@@ -188,6 +188,33 @@ def test_accepting_moves_the_record_its_conversations_and_actions(
     app_for(alice).get(peggy.get_absolute_url(), status=404)
 
 
+def test_each_open_action_moved_by_a_transfer_has_a_step_in_its_trail(
+    bob_app, app_for, alice, carol, asked, peggy
+):
+    action = AgreedActionFactory(
+        conversation__person=peggy, conversation__recorded_by=alice, responsible=alice
+    )
+    closed = AgreedActionFactory(conversation=action.conversation, responsible=alice, status="done")
+    form = bob_app.get(asked.get_absolute_url()).forms["transfer-form"]
+    form["decision"] = "accept"
+    form.submit().follow()
+    # As handing on does: the action's page says it moved, from where, and
+    # from whom to whom, by the manager who accepted.
+    page = app_for(carol).get(f"/actions/{action.pk}/")
+    trail = page.html.select_one(".moj-timeline").get_text(" ", strip=True)
+    assert "Moved to another team with the person’s record" in trail
+    assert "by Bob Manager" in trail
+    assert "From Wigan Central to Leigh" in trail
+    assert "from Alice Worker to Carol Otherteam, who asked for the record" in trail
+    # A closed action keeps its trail as it was.
+    assert not closed.follow_ups.exists()
+    assert AuditEvent.objects.filter(
+        object_type="conversations.agreedaction",
+        object_id=str(action.pk),
+        detail__startswith="Handed on from Alice Worker to Carol Otherteam",
+    ).exists()
+
+
 def test_declining_needs_why_and_tells_the_asker(bob_app, app_for, carol, asked, peggy, wigan):
     form = bob_app.get(asked.get_absolute_url()).forms["transfer-form"]
     form["decision"] = "decline"
