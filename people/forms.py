@@ -275,8 +275,11 @@ class AddPersonForm(PersonForm):
         cleaned = super().clean()
         # Looked for even when other answers need fixing, so the warning (and
         # the box to answer it) stays on the page while they are fixed.
+        # Each with `closed`: a restricted record this user may not open is
+        # named, so nobody adds the person twice, and nothing more is shown.
         self.likely_duplicates = list(
             Person.objects.visible_to(self.user)
+            .with_closed_to(self.user)
             .likely_duplicates(
                 nhs_number=cleaned.get("nhs_number", ""),
                 given_name=cleaned.get("given_name", ""),

@@ -590,3 +590,37 @@ def test_a_filter_that_is_not_valid_is_named_and_the_list_still_shown(app_for, o
     assert_error_summary_links_resolve(page)
     # The valid filter (from 2 April 2026) still applies; the others are left out.
     assert len(page.html.select("tbody tr")) == 2
+
+
+def test_adding_someone_who_may_be_a_restricted_person_names_them_and_nothing_more(
+    app_for, alice, erin, restricted
+):
+    from tests.people.test_add import fill
+
+    restricted.date_of_birth = dt.date(1951, 3, 27)
+    restricted.nhs_number = "9434765919"
+    restricted.postcode = "WN5 9XX"
+    restricted.save()
+    app = app_for(erin)
+    page = fill(app.get("/people/new/").forms["person-form"]).submit()
+    assert "This person may already be recorded" in page.text
+    warning = page.html.select_one("#likely-duplicates").get_text(" ", strip=True)
+    # That she is recorded, so nobody adds her twice; none of her details.
+    assert "Margaret Hughes" in warning and "Restricted" in warning
+    for detail in ("1951", "27 March", "943 476 5919", "9434765919", "WN5 9XX"):
+        assert detail not in warning
+    assert "WN5 9XX" not in page.text
+    # The way in is giving a reason.
+    link = page.html.select_one("#likely-duplicates a")
+    opened = app.get(link["href"], status=403)
+    assert "This record is restricted" in opened.text
+    assert "break-glass-form" in opened.forms
+    # Or she is someone else after all: the box on the page adds them.
+    form = page.forms["person-form"]
+    form["not_a_duplicate"].checked = True
+    assert "has been added" in form.submit().follow().text
+    # Alice, named on the restriction, is shown the details as before.
+    page = fill(app_for(alice).get("/people/new/").forms["person-form"]).submit()
+    warning = page.html.select_one("#likely-duplicates").get_text(" ", strip=True)
+    assert "born 27 March 1951" in warning and "943 476 5919" in warning
+    assert "Restricted" in warning
