@@ -467,6 +467,13 @@ class TransferRequestQuerySet(models.QuerySet["TransferRequest"]):
             return self.none()
         return self.filter(requested_by=user)
 
+    def with_closed_to(self, user) -> TransferRequestQuerySet:
+        """Each request with `closed`: whether its person's record is one this
+        user may not open now (a subquery, like PersonQuerySet.with_closed_to)."""
+        return self.annotate(
+            closed=Exists(Person.objects.closed_to(user).filter(pk=OuterRef("person_id")))
+        )
+
 
 class TransferRequest(models.Model):
     """One record per person across teams: a team that finds the person it

@@ -25,10 +25,15 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     to_decide = (
         TransferRequest.objects.to_decide_by(user)
+        .with_closed_to(user)
         .select_related("person", "from_team", "to_team", "requested_by")
         .order_by("requested_at", "id")
     )
-    asked = TransferRequest.objects.asked_by(user).select_related("from_team", "to_team", "person")
+    asked = (
+        TransferRequest.objects.asked_by(user)
+        .with_closed_to(user)
+        .select_related("from_team", "to_team", "person")
+    )
     return render(
         request,
         "people/transfers.html",
@@ -44,6 +49,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = (
         TransferRequest.objects.to_decide_by(request.user)
+        .with_closed_to(request.user)
         .select_related("person", "from_team", "to_team", "requested_by")
         .filter(pk=pk)
         .first()
@@ -62,6 +68,17 @@ def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
             object_id=pk,
         )
         raise Http404("No such request")
+    # A restricted record this manager may not open: they still decide, and
+    # are shown its name, that it is restricted and who may open it, none of
+    # its details. Which team holds a record is the manager's to answer for
+    # (a restricted record is still the team's), and a request says nothing
+    # of the case; making them break glass only to answer it would put an
+    # opening in the list that was never needed to read the case, and
+    # dilute what that list is for. A manager who wants the details first
+    # asks the named staff, or gives a reason through the profile's link.
+    named = (
+        list(transfer.person.restricted_to.order_by("full_name", "id")) if transfer.closed else []
+    )
     form = TransferDecisionForm(request.POST or None, to_team=transfer.to_team)
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["decision"] == TransferDecisionForm.ACCEPT
@@ -80,4 +97,8 @@ def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The request has been declined")
         return redirect("people:transfers")
-    return render(request, "people/transfer_decide.html", {"transfer": transfer, "form": form})
+    return render(
+        request,
+        "people/transfer_decide.html",
+        {"transfer": transfer, "form": form, "named": named},
+    )

@@ -624,3 +624,52 @@ def test_adding_someone_who_may_be_a_restricted_person_names_them_and_nothing_mo
     warning = page.html.select_one("#likely-duplicates").get_text(" ", strip=True)
     assert "born 27 March 1951" in warning and "943 476 5919" in warning
     assert "Restricted" in warning
+
+
+def test_a_manager_not_named_decides_a_transfer_seeing_only_that_it_is_restricted(
+    app_for, bob, carol, leigh, restricted
+):
+    from tests.people.test_add import fill
+
+    restricted.date_of_birth = dt.date(1951, 3, 27)
+    restricted.nhs_number = "9434765919"
+    restricted.save()
+    asking = fill(app_for(carol).get("/people/new/").forms["person-form"]).submit()
+    asking.forms["person-form"].submit("ask_transfer")
+    transfer = TransferRequest.objects.get()
+    bobs = app_for(bob)
+    listed = bobs.get("/people/transfers/")
+    row = listed.html.select_one("tbody tr").get_text(" ", strip=True)
+    assert "Margaret Hughes" in row and "Restricted" in row
+    page = listed.click(description="Margaret Hughes")
+    assert page.request.path == transfer.get_absolute_url()
+    shown = page.html.select_one("#transfer-person").get_text(" ", strip=True)
+    assert shown == "Margaret Hughes Restricted"
+    assert "1951" not in page.text and "943 476 5919" not in page.text
+    told = page.html.select_one("#transfer-restricted").get_text(" ", strip=True)
+    assert "Only Alice Worker can open it without giving a reason" in told
+    # The way to the details is giving a reason.
+    link = page.html.select_one("#transfer-restricted a")
+    assert "This record is restricted" in bobs.get(link["href"], status=403).text
+    # Deciding needs no opening, and makes none.
+    form = page.forms["transfer-form"]
+    form["decision"] = "accept"
+    form.submit().follow()
+    transfer.refresh_from_db()
+    assert transfer.status == "accepted"
+    assert not BreakGlass.objects.exists()
+    # Carol, who asked, is named on it in Leigh and opens it.
+    assert app_for(carol).get(f"/people/{restricted.pk}/").status_code == 200
+
+
+def test_a_manager_named_on_it_sees_the_transfers_details(app_for, bob, carol, leigh, restricted):
+    restricted.date_of_birth = dt.date(1951, 3, 27)
+    restricted.save()
+    TransferRequest.objects.create(
+        person=restricted, from_team=restricted.team, to_team=leigh, requested_by=carol
+    )
+    restricted.restricted_to.add(bob)
+    page = app_for(bob).get("/people/transfers/").click(description="Margaret Hughes")
+    shown = page.html.select_one("#transfer-person").get_text(" ", strip=True)
+    assert "born 27 March 1951" in shown and "Restricted" in shown
+    assert page.html.select_one("#transfer-restricted") is None
