@@ -1,6 +1,11 @@
 """The figures conversations gives the manager's team view (registered in
 deal.team_figures): each worker's actions, by the responsible member of staff,
-and their drafts left for more than a week. One grouped query each."""
+and their drafts left for more than a week. One grouped query each.
+
+Each counts from the same `visible_to(viewer)` as the list it links to
+(`/actions/`, the drafts, `/risks/`), so a restricted person's work that the
+list leaves out for the manager viewing is not in the number either; the
+restricted records are one subquery there, not a query of their own."""
 
 from __future__ import annotations
 
@@ -28,12 +33,13 @@ from deal.team_figures import Counts, FigureGroup
 DRAFT_OLD_DAYS = 7
 
 
-def action_counts(team_ids: Sequence[int], today: dt.date | None = None) -> Counts:
+def action_counts(team_ids: Sequence[int], viewer, today: dt.date | None = None) -> Counts:
     today = today or timezone.localdate()
     closed_since = timezone.now() - dt.timedelta(days=RECENTLY_CLOSED_DAYS)
     is_open = Q(status=ActionStatus.OPEN)
     rows = (
-        AgreedAction.objects.filter(team_id__in=list(team_ids))
+        AgreedAction.objects.visible_to(viewer)
+        .filter(team_id__in=list(team_ids))
         .filter(is_open | Q(status=ActionStatus.DONE, closed_at__gte=closed_since))
         .values("team_id", "responsible_id")
         .annotate(
@@ -69,10 +75,11 @@ def action_link(key: str, team_id: int, user_id: int) -> str:
     return f"{reverse('conversations:actions')}?{urlencode(query)}"
 
 
-def draft_counts(team_ids: Sequence[int]) -> Counts:
+def draft_counts(team_ids: Sequence[int], viewer) -> Counts:
     before = timezone.now() - dt.timedelta(days=DRAFT_OLD_DAYS)
     rows = (
-        Conversation.objects.filter(
+        Conversation.objects.visible_to(viewer)
+        .filter(
             status=ConversationStatus.DRAFT,
             created_at__lt=before,
             person__team_id__in=list(team_ids),
@@ -107,26 +114,31 @@ DRAFTS = FigureGroup(
 )
 
 
-def decision_counts(team_ids: Sequence[int], today: dt.date | None = None) -> Counts:
+def decision_counts(team_ids: Sequence[int], viewer, today: dt.date | None = None) -> Counts:
     """Positive-risk decisions waiting for a manager's backing, and backed ones
-    whose review date has passed with no outcome recorded, by who proposed them."""
+    whose review date has come with no outcome recorded, by who proposed them.
+
+    Due for review, today's included, as the list it opens ("Due for review",
+    RiskDecisionQuerySet.due_for_review) counts them: a figure of overdue ones
+    only would be one fewer than its list on a review's own day."""
     today = today or timezone.localdate()
     waiting = Q(status=DecisionStatus.WAITING)
-    overdue = Q(status=DecisionStatus.BACKED, review_date__lt=today)
+    due = Q(status=DecisionStatus.BACKED, review_date__lte=today)
     rows = (
-        RiskDecision.objects.filter(team_id__in=list(team_ids))
-        .filter(waiting | overdue)
+        RiskDecision.objects.visible_to(viewer)
+        .filter(team_id__in=list(team_ids))
+        .filter(waiting | due)
         .values("team_id", "proposed_by_id")
         .annotate(
             waiting=Count("id", filter=waiting),
-            overdue_reviews=Count("id", filter=overdue),
+            reviews_due=Count("id", filter=due),
         )
         .order_by()
     )
     return {
         (row["team_id"], row["proposed_by_id"]): {
             "waiting": row["waiting"],
-            "overdue_reviews": row["overdue_reviews"],
+            "reviews_due": row["reviews_due"],
         }
         for row in rows
     }
@@ -146,7 +158,7 @@ def decision_link(key: str, team_id: int, user_id: int) -> str:
 DECISIONS = FigureGroup(
     columns=[
         ("waiting", "Decisions waiting for backing", "decisions waiting for backing"),
-        ("overdue_reviews", "Overdue reviews", "decisions with an overdue review"),
+        ("reviews_due", "Due for review", "decisions due for review"),
     ],
     counts=decision_counts,
     link=decision_link,

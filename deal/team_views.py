@@ -58,11 +58,12 @@ def _team_or_404(request: HttpRequest, pk: int):
     return team
 
 
-def team_rows(teams: list) -> tuple[list[dict], list]:
-    """Each team with a row per member: bounded queries whatever the size."""
+def team_rows(teams: list, viewer) -> tuple[list[dict], list]:
+    """Each team with a row per member: bounded queries whatever the size.
+    The figures are what `viewer` may see, as the lists behind them are."""
     team_ids = [t.pk for t in teams]
     groups = figure_groups()
-    counts = [group.counts(team_ids) for group in groups]
+    counts = [group.counts(team_ids, viewer) for group in groups]
     columns = [column for group in groups for column in group.columns]
     memberships = (
         Membership.objects.confirmed()
@@ -135,7 +136,7 @@ def team_link_section(request: HttpRequest, subject) -> dict | None:
 @manager_only
 def overview(request: HttpRequest) -> HttpResponse:
     teams = list(managed_teams(request.user))
-    tables, columns = team_rows(teams)
+    tables, columns = team_rows(teams, request.user)
     pulse_by_team = _pulse_tables(teams)
     for table in tables:
         table["pulse"] = pulse_by_team[table["team"].pk]

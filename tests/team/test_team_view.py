@@ -76,9 +76,10 @@ def test_figures_per_worker_match_the_hand_made_set(bob_client, work, alice, eri
     response = bob_client.get(TEAM)
     assert response.status_code == 200
     assert figures(response) == {
-        "Alice Worker": {**ALICE, "waiting": 2, "overdue_reviews": 1},
-        "Bob Manager": {**NOTHING, "waiting": 0, "overdue_reviews": 0},
-        "Erin Colleague": {**ERIN, "waiting": 1, "overdue_reviews": 0},
+        # Due for review: the one overdue and the one due today.
+        "Alice Worker": {**ALICE, "waiting": 2, "reviews_due": 2},
+        "Bob Manager": {**NOTHING, "waiting": 0, "reviews_due": 0},
+        "Erin Colleague": {**ERIN, "waiting": 1, "reviews_due": 0},
     }
     # Alphabetical, never sorted by how much anyone does.
     assert [r["member"].full_name for r in response.context["tables"][0]["rows"]] == [
@@ -173,6 +174,12 @@ def make_workers(team, n: int) -> None:
     for i in range(n):
         worker = UserFactory(full_name=f"Worker {i:03}", teams=[team])
         person = PersonFactory(team=team, created_by=worker)
+        if i % 2:
+            # Restricted to its worker: the figures leave its work out for
+            # the manager in the same one query each.
+            person.is_restricted = True
+            person.save()
+            person.restricted_to.add(worker)
         RiskDecisionFactory(person=person, proposed_by=worker)
         conversation = ConversationFactory(person=person, recorded_by=worker)
         AgreedActionFactory(conversation=conversation, due=days(i % 5 - 2))
@@ -200,3 +207,62 @@ def test_queries_are_the_same_at_5_and_50_workers(bob_client, wigan, leigh, bob)
     make_workers(leigh, 50)
     assert count() == at_5
     assert at_5 <= 16
+
+
+@pytest.fixture
+def restricted_work(alice, bob, wigan):
+    """Work on a record restricted to Alice (Bob, the manager, is not named):
+    an overdue action, an old draft and a decision waiting for backing."""
+    from deal.audit import Actor
+    from people import services
+
+    secret = PersonFactory(team=wigan, created_by=alice, given_name="Rhiannon")
+    services.person_restrict(
+        actor=Actor(user=bob), person=secret, named=[alice], reason="A colleague's mother"
+    )
+    conversation = ConversationFactory(person=secret, recorded_by=alice)
+    AgreedActionFactory(conversation=conversation, what="Restricted task", due=days(-2))
+    draft = ConversationFactory(person=secret, recorded_by=alice, status=ConversationStatus.DRAFT)
+    draft.created_at = timezone.now() - dt.timedelta(days=10)
+    draft.save()
+    RiskDecisionFactory(person=secret, proposed_by=alice)
+    return secret
+
+
+def test_each_figure_and_its_list_agree_on_a_restricted_persons_work(
+    bob_app, work, alice, restricted_work
+):
+    page = bob_app.get(TEAM)
+    row = page.html.select_one("tbody tr")
+    assert "Alice Worker" in row.th.get_text()
+    links = {a.select_one(".govuk-visually-hidden").get_text(): a for a in row.select("td a")}
+    # Bob may not open the restricted record: its work is in neither the
+    # figures nor the lists behind them, so each number is its list's length.
+    expected = {
+        "open actions": 3,
+        "overdue actions": 1,
+        "actions due soon": 1,
+        "actions done recently": 1,
+        "drafts older than a week": 1,
+        "decisions waiting for backing": 2,
+        "decisions due for review": 2,
+    }
+    for words, n in expected.items():
+        link = links[f" {words}: Alice Worker"]
+        assert int(link.contents[0]) == n, words
+        listed = bob_app.get(link["href"])
+        assert listed.context["page"].paginator.count == n, words
+        assert "Restricted task" not in listed.text
+
+
+def test_a_manager_named_on_the_record_counts_its_work_and_lists_it(
+    app_for, bob, work, alice, restricted_work
+):
+    restricted_work.restricted_to.add(bob)
+    app = app_for(bob)
+    row = app.get(TEAM).html.select_one("tbody tr")
+    link = next(a for a in row.select("td a") if "overdue actions" in a.get_text())
+    assert int(link.contents[0]) == 2
+    listed = app.get(link["href"])
+    assert listed.context["page"].paginator.count == 2
+    assert "Restricted task" in listed.text
