@@ -34,3 +34,16 @@ class PeopleConfig(AppConfig):
                 ("people", "conversations"),
             )
         )
+        # Information governance reads every team's break-glass openings:
+        # the list is theirs to watch, so it is in their menu, beside the
+        # audit log, not only linked from their home page.
+        register_navigation(
+            NavItem(
+                "break_glass",
+                "Openings of restricted records",
+                "break_glass:governance",
+                lambda user: user_can(user, Capability.GOVERN_INFORMATION),
+                67,
+                ("break_glass:governance",),
+            )
+        )

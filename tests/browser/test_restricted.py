@@ -92,7 +92,10 @@ def test_the_manager_and_the_ig_officer_read_the_openings_on_a_phone(
     ig = UserFactory(email="ig@example.org", full_name="Jo Governance", role=Role.IG)
     page = phone_page()
     sign_in(ig, page=page)
-    page.get_by_role("link", name="Restricted records opened with a reason").click()
+    # From their menu, behind "Menu" on a phone.
+    page.get_by_role("button", name="Menu").click()
+    menu = page.get_by_role("navigation", name="Menu")
+    menu.get_by_role("link", name="Openings of restricted records").click()
     expect(page.get_by_role("heading", level=2, name="3 openings")).to_be_visible()
     check(page, axe_check)
     page.get_by_label("Team").select_option(label="Leigh")

@@ -122,3 +122,21 @@ def test_navigation_marks_the_section_of_the_page(alice_client):
     html = alice_client.get("/people/").content.decode()
     assert 'href="/people/" aria-current="true"' in html
     assert 'href="/actions/" aria-current' not in html
+
+
+def test_information_governance_has_its_own_menu(app_for, db):
+    from deal.models import Role
+    from tests.factories import UserFactory
+
+    ig = UserFactory(email="ig@example.org", full_name="Jo Governance", role=Role.IG)
+    app = app_for(ig)
+    menu = app.get("/").html.select("#navigation .govuk-service-navigation__item a")
+    assert [a.get_text(strip=True) for a in menu] == [
+        "Audit log",
+        "Subject access",
+        "Openings of restricted records",
+    ]
+    page = app.get("/").click(description="Openings of restricted records", index=0)
+    assert page.html.h1.get_text(strip=True) == "Restricted records opened with a reason"
+    current = page.html.select_one('#navigation a[aria-current="true"]')
+    assert current.get_text(strip=True) == "Openings of restricted records"
