@@ -6,7 +6,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from conversations import decision_services
-from conversations.models import ActionStatus, AgreedAction, FollowUp, FollowUpKind
+from conversations.models import ActionStatus, AgreedAction, FollowUp, FollowUpKind, Owner
 from deal.audit import audit_record
 from deal.models import AuditAction, Membership
 
@@ -36,6 +36,20 @@ def move_actions_with_person(sender, *, person, actor, receiving_worker=None, **
     )
     moved = actions.update(team=person.team)
     handed = set()
+    # A colleague in the old team named to do an action can no longer open
+    # it: whoever asked for the record does it now, as handing on does.
+    doers_leaving: dict[int, str] = {}
+    if receiving_worker is not None:
+        owner_in_new_team = Membership.objects.filter(
+            user=OuterRef("owner_user"), team=person.team, confirmed_at__isnull=False
+        )
+        doing = actions.filter(
+            status__in=[ActionStatus.OPEN, ActionStatus.DRAFT], owner_type=Owner.STAFF
+        ).exclude(Exists(owner_in_new_team))
+        doers_leaving = {pk: name for pk, name in doing.values_list("pk", "owner_user__full_name")}
+        doing.update(
+            owner_user=receiving_worker, version=F("version") + 1, updated_at=timezone.now()
+        )
     if receiving_worker is not None:
         handing = actions.filter(status__in=[ActionStatus.OPEN, ActionStatus.DRAFT]).exclude(
             Exists(in_new_team)
@@ -52,6 +66,8 @@ def move_actions_with_person(sender, *, person, actor, receiving_worker=None, **
         note = f"From {action.team} to {person.team}, with the person’s record"
         if action.pk in handed:
             note += f"; from {action.responsible} to {receiving_worker}, who asked for the record"
+        if action.pk in doers_leaving:
+            note += f"; to be done by {receiving_worker} instead of {doers_leaving[action.pk]}"
         steps.append(
             FollowUp(action=action, kind=FollowUpKind.MOVED, note=note, by=actor.user, at=now)
         )

@@ -350,8 +350,9 @@ def transfer_decide(
     from_team = person.team
     person.team = transfer.to_team
     fields = ["team", "updated_at"]
-    if person.named_worker_id and transfer.to_team_id not in person.named_worker.team_ids():
-        # Their named worker stays with the old team: whoever asked takes over.
+    if not person.named_worker_id or transfer.to_team_id not in person.named_worker.team_ids():
+        # Their named worker stays with the old team (or they had none):
+        # whoever asked takes over.
         person.named_worker = transfer.requested_by
         fields.append("named_worker")
     person.save(update_fields=fields)

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from conversations.models import Owner
 from deal.models import AuditEvent, Role
 from people.models import Person, TransferRequest, TransferStatus
 from tests.factories import AgreedActionFactory, PersonFactory, TeamFactory, UserFactory
@@ -298,3 +299,39 @@ def test_transfers_page_is_paged(client, bob, wigan, leigh, carol):
 def test_admin_has_no_transfers_page(client, dave):
     client.force_login(dave)
     assert client.get(TRANSFERS).status_code == 403
+
+
+def test_a_transferred_action_done_by_old_team_staff_goes_to_whoever_asked(
+    bob_app, app_for, alice, carol, asked, peggy
+):
+    """Seen: after a transfer an action still said "Who will do it: Priya",
+    a colleague in the old team, who could no longer open it, and it was in
+    no list of the new team's staff."""
+    action = AgreedActionFactory(
+        conversation__person=peggy,
+        conversation__recorded_by=alice,
+        owner_type=Owner.STAFF,
+        owner_user=alice,
+        responsible=alice,
+    )
+    form = bob_app.get(asked.get_absolute_url()).forms["transfer-form"]
+    form["decision"] = "accept"
+    form.submit().follow()
+    action.refresh_from_db()
+    assert action.owner_user == carol
+    page = app_for(carol).get(f"/actions/{action.pk}/")
+    assert "Carol Otherteam" in page.html.select_one("main").get_text(" ", strip=True)
+    trail = page.html.select_one(".moj-timeline").get_text(" ", strip=True)
+    assert "to be done by Carol Otherteam instead of Alice Worker" in trail
+
+
+def test_a_record_with_no_named_worker_gets_whoever_asked_for_it(bob_app, carol, asked, peggy):
+    """The README says whoever asked becomes the named worker; with no named
+    worker before, the record was left with none."""
+    peggy.named_worker = None
+    peggy.save(update_fields=["named_worker"])
+    form = bob_app.get(asked.get_absolute_url()).forms["transfer-form"]
+    form["decision"] = "accept"
+    form.submit().follow()
+    peggy.refresh_from_db()
+    assert peggy.named_worker == carol
