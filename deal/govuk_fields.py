@@ -33,6 +33,7 @@ CONTROL_CLASS = {
     forms.TextInput: "govuk-input",
     forms.NumberInput: "govuk-input",
     forms.EmailInput: "govuk-input",
+    forms.URLInput: "govuk-input",
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
 }

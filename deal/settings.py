@@ -332,6 +332,16 @@ WHITENOISE_AUTOREFRESH = LOCAL
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# crispy-forms-gds styles text, email and password inputs but not a web
+# address or a number box, which it leaves with their bare widget name as the
+# class: unstyled, and not the GOV.UK input. Named here, every such box in
+# every form is the GOV.UK input.
+CRISPY_CLASS_CONVERTERS = {
+    "urlinput": "govuk-input",
+    "numberinput": "govuk-input",
+    "searchinput": "govuk-input",
+    "telinput": "govuk-input",
+}
 
 # --- Demo data ------------------------------------------------------------------------
 # seed_demo refuses to run with DEBUG off unless this is set (or --force is given).

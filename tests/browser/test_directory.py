@@ -151,3 +151,30 @@ def test_the_directory_pages_through_many_groups_on_a_phone(
     expect(page.get_by_label("Area or town")).to_have_value("wigan")
     assert_no_sideways_scrolling(page)
     axe_check(page)
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_the_website_and_age_boxes_look_like_every_other_box_on_a_phone(
+    sign_in, bob, live_server, axe_check, walking_group
+):
+    page = sign_in(bob)
+    page.goto(f"{live_server.url}{walking_group.get_absolute_url()}edit/")
+    assert_no_sideways_scrolling(page)
+    axe_check(page)
+
+    def look(label: str) -> list[str]:
+        return page.get_by_label(label, exact=True).evaluate(
+            "box => {const s = getComputedStyle(box);"
+            " return [s.borderTopColor, s.borderTopWidth, s.fontFamily, s.height]}"
+        )
+
+    # The GOV.UK input's black 2px border, typeface and height; the browser's
+    # own box is grey, in its own font.
+    for label in ("Website", "Youngest age", "Oldest age"):
+        assert look(label) == look("Name"), label
+    page.get_by_label("Website", exact=True).fill("not a web address")
+    page.get_by_label("Youngest age", exact=True).fill("200")
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert_no_sideways_scrolling(page)
+    axe_check(page)

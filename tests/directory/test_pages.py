@@ -291,6 +291,19 @@ def test_a_manager_adds_a_group_through_the_form(app_for, bob, walking):
     assert names(app.get(LIST, {"q": "woodwork", "area": "abram"})) == ["Men’s shed"]
 
 
+@pytest.mark.parametrize("page_of", ["new", "edit"])
+def test_the_website_and_age_boxes_are_govuk_inputs(app_for, bob, walking_group, page_of):
+    # crispy-forms-gds leaves a web address or number box with a bare class
+    # ("urlinput"): unstyled unless settings name it.
+    url = "/directory/new/" if page_of == "new" else f"{walking_group.get_absolute_url()}edit/"
+    page = app_for(bob).get(url)
+    for name, kind in [("url", "url"), ("minimum_age", "number"), ("maximum_age", "number")]:
+        box = page.html.find("input", attrs={"name": name})
+        assert box["type"] == kind
+        assert "govuk-input" in box["class"]
+        assert "urlinput" not in box["class"] and "numberinput" not in box["class"]
+
+
 def test_changing_a_group_keeps_what_the_form_does_not_show(app_for, bob, walking_group):
     walking_group.schedules.append(
         {"id": "5e3b0b7e-1c8a-4c56-9d7e-3a9f1b2c4d5e", "byday": "SA", "opens_at": "09:00"}
