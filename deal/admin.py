@@ -3,21 +3,25 @@
 
 It keeps the same rules as /manage/ (deal.services.check_staff_change): no
 admin in a team, nobody changes their own role or teams, the last admin stays,
-and a team joined here still waits for a manager to confirm it. Nobody sets
-another person's password here, nobody is deleted, and the audit log is shown
-without what was searched for (names of residents)."""
+and a team joined here still waits for a manager to confirm it; superuser and
+staff are for the admin role only. Nobody sets another person's password here,
+nobody is deleted. The audit log is not here: who opened which resident's
+record is for information governance (/governance/audit/), and an admin sees
+their own changes at /manage/changes/. Authenticator apps and recovery codes
+are listed, never shown, added or changed: their secrets would let whoever
+reads them past someone else's second step."""
 
 from __future__ import annotations
-
-from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from deal.audit import Actor, audit_record
-from deal.models import AuditAction, AuditEvent, Membership, Team, User
+from deal.models import AuditAction, Membership, Team, User
 from deal.services import check_staff_change, note_role_change
 
 
@@ -111,6 +115,8 @@ class UserAdminForm(forms.ModelForm):
             user=user,
             role=role,
             team_ids=user.memberships.values_list("team_id", flat=True),
+            django_admin=cleaned.get("is_superuser", user.is_superuser)
+            or cleaned.get("is_staff", user.is_staff),
         )
         return cleaned
 
@@ -192,33 +198,20 @@ class UserAdmin(admin.ModelAdmin):
             )
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    # `detail` can hold a resident's name (what was searched for, whose record),
-    # a path's query can too, and a change's before and after values can be a
-    # resident's details: none is shown here, only which fields changed. The
-    # whole entry is for information governance, at /governance/audit/.
-    list_display = ["at", "user", "action", "object_type", "object_id", "page", "ip_address"]
-    fields = [
-        "at",
-        "user",
-        "action",
-        "object_type",
-        "object_id",
-        "page",
-        "ip_address",
-        "changed",
-    ]
-    readonly_fields = fields
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_id", "user__email"]
-    date_hierarchy = "at"
+# django-otp's own admin shows a recovery code's tokens, lets a superuser add
+# an authenticator for anyone (and so learn its secret) and change a device's
+# key. Each person sets up their own at /two-factor/set-up/; here a superuser
+# only sees who has one, to answer "is my app set up?".
+for model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(TOTPDevice, StaticDevice)
+class DeviceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    fields = list_display
+    readonly_fields = list_display
+    list_filter = ["confirmed"]
+    search_fields = ["user__full_name", "user__email"]
     list_select_related = ["user"]
-
-    @admin.display(description="fields changed")
-    def changed(self, event: AuditEvent) -> str:
-        return ", ".join(event.changes or {})
-
-    @admin.display(description="page")
-    def page(self, event: AuditEvent) -> str:
-        return urlsplit(event.path).path

@@ -10,8 +10,10 @@ class DealAdminSite(admin.AdminSite):
     site_title = "Deal Conversations admin"
 
     def has_permission(self, request) -> bool:
-        # "Is staff" alone is not enough: only superusers come in.
-        return request.user.is_active and request.user.is_superuser
+        # "Is staff" alone is not enough: only superusers come in, and only
+        # with the admin role (which holds no team), confirmed by a second admin.
+        user = request.user
+        return user.is_active and user.is_superuser and user.is_admin and not user.is_admin_waiting
 
 
 class DealAdminConfig(AdminConfig):

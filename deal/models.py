@@ -132,6 +132,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args, **kwargs) -> None:
         self.email = normalise_email(self.email)
+        # Superuser and staff (the Django admin) follow the role, whatever
+        # route changed it: only an admin, who holds no team, may have them.
+        if self.role != Role.ADMIN and (self.is_superuser or self.is_staff):
+            self.is_superuser = self.is_staff = False
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "is_superuser", "is_staff"}
         super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:

@@ -59,11 +59,19 @@ def check_staff_change(
     role: str,
     team_ids: Iterable[int],
     is_active: bool = True,
+    django_admin: bool = False,
 ) -> None:
-    """Refuse a change of role, teams or being active that breaks a rule.
+    """Refuse a change of role, teams, being active or reaching the Django
+    admin (`django_admin`: superuser or staff) that breaks a rule.
     Raises ValidationError keyed by field, so a form can show it by the field."""
     team_ids = set(team_ids)
     errors: dict[str, str] = {}
+    if django_admin and role != Role.ADMIN:
+        # The Django admin can change anyone's role: someone with a team who
+        # reached it would hold case records and admin powers at once.
+        errors["is_superuser"] = (
+            "Only an admin can be a superuser or staff. Choose the admin role, or untick both."
+        )
     if user.pk is not None and actor_user is not None and actor_user.pk == user.pk:
         current_teams = set(user.memberships.values_list("team_id", flat=True))
         if role != user.role or team_ids != current_teams:

@@ -263,7 +263,7 @@ def test_a_lost_phone_is_handled_by_turning_two_factor_off(
 
 def test_the_django_admin_does_not_show_anyone_s_secret_key(client, alice):
     device = with_app(alice)
-    root = UserFactory(email="root@example.org", is_superuser=True, is_staff=True)
+    root = UserFactory(email="root@example.org", role=Role.ADMIN, is_superuser=True, is_staff=True)
     client.force_login(root)
     page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
     assert page.status_code == 200
