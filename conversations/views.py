@@ -259,6 +259,9 @@ def _conversation_page(
             ),
             "conflict": conflict,
             "conflict_action": conflict_action,
+            # Enter pressed while correcting: the page is drawn again, and
+            # says so, as nothing the user typed has been kept yet.
+            "redrawn": request.method == "POST" and "enter" in request.POST,
             "wellbeing_open": form.is_bound and form.wellbeing_answered,
             # Without JavaScript, "Add another action" comes back to the new
             # line: its first box has the focus (and the page's address the

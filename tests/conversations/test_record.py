@@ -132,20 +132,35 @@ def test_the_forms_first_submit_button_saves_a_draft_so_enter_never_completes(ap
     assert conversation.is_draft
 
 
-def test_enter_while_correcting_saves_nothing(app, alice, person):
+def test_enter_while_correcting_saves_nothing_and_says_so(app, alice, person):
     page = open_record_page(app, person)
     fill_conversation(page.forms[FORM], notes="First notes").submit("complete")
     conversation = Conversation.objects.get()
+    version = conversation.version
     edit = app.get(f"/conversations/{conversation.pk}/edit/")
+    assert "Nothing has been saved yet" not in edit.text
     first = edit.html.select(f"#{FORM} button[type=submit]")[0]
     assert first["name"] == "enter"
+    # A correction is never a draft: the hidden button says what it does.
+    assert "draft" not in first.get_text().lower()
+    assert "Save as a draft" not in edit.text
     form = edit.forms[FORM]
     form["notes"] = "Half typed"
-    redrawn = form.submit("enter")
+    # Enter in a one-line box: the browser presses the form's first button.
+    redrawn = form.submit(first["name"], index=0)
     assert redrawn.status_code == 200
-    assert "Half typed" in redrawn.text
+    notice = redrawn.html.select_one("#nothing-saved")
+    assert notice is not None
+    assert notice.get_text(" ", strip=True) == (
+        "Nothing has been saved yet: check the page and press Save corrections."
+    )
+    assert redrawn.forms[FORM]["notes"].value == "Half typed"
     conversation.refresh_from_db()
-    assert conversation.notes == "First notes"
+    assert (conversation.notes, conversation.version) == ("First notes", version)
+    # Then Save corrections saves what was typed.
+    assert redrawn.forms[FORM].submit("complete").status_code == 302
+    conversation.refresh_from_db()
+    assert conversation.notes == "Half typed"
 
 
 # --- 2. Back, a reopened tab or a resent form: one conversation ----------------
