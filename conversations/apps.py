@@ -75,7 +75,7 @@ class ConversationsConfig(AppConfig):
                 "reports",
                 "Reports",
                 "reports:index",
-                lambda user: user_can(user, Capability.WORK_WITH_PEOPLE),
+                lambda user: user_can(user, Capability.MANAGE_TEAM),
                 40,
                 ("reports",),
             )

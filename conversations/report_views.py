@@ -1,10 +1,13 @@
 """/reports/: a team's figures by month, each as a chart and a table, and
 each table as a CSV file.
 
-Frontline workers and managers see the figures of their own teams: counts
-and averages, with no one's name, of records they can already open. Admins
-see no reports: the figures are made from residents' records, and a small
-team's month can point to one person (see README, "Reports")."""
+Managers see the figures of the teams they manage: counts and averages, with
+no one's name, of records they can already open. Team reports are a
+manager's part of the work (the product brief gives them to managers, not to
+frontline workers), so anyone else gets the same 404 as on the team view.
+Admins and information governance see none either: the figures are made from
+residents' records, and a small team's month can point to one person (see
+README, "Reports")."""
 
 from __future__ import annotations
 
@@ -14,12 +17,10 @@ from django.shortcuts import render
 from conversations.report_forms import ReportFilterForm
 from conversations.report_tables import sections
 from conversations.reports import build_report
-from deal.permissions import Capability, capability_required
-
-work_with_people = capability_required(Capability.WORK_WITH_PEOPLE)
+from deal.permissions import manager_only
 
 
-@work_with_people
+@manager_only
 def index(request: HttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET, user=request.user)
     teams, period = form.chosen()
@@ -37,7 +38,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@work_with_people
+@manager_only
 def download(request: HttpRequest, slug: str) -> HttpResponse:
     form = ReportFilterForm(request.GET, user=request.user)
     teams, period = form.chosen()

@@ -72,6 +72,21 @@ def capability_required(capability: Capability):
     return decorator
 
 
+def manager_only(view):
+    """Only a manager reaches these pages (the team view and what hangs from
+    it, the reports); anyone else signed in gets the same 404 as for a page
+    that is not there."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not user_can(request.user, Capability.MANAGE_TEAM):
+            raise Http404("No such page")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 # Further checks on a record of the user's own team, registered by the apps
 # above (people registers restricted records: people.services.check_restriction).
 # Each takes the request and the record and raises to refuse.

@@ -7,8 +7,6 @@ list behind it; and the team's staff pulse, only where enough people answered.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +23,7 @@ from deal import pulse
 from deal.audit import Actor
 from deal.hand_on import hand_on, managed_teams, work_held
 from deal.models import Membership
-from deal.permissions import Capability, user_can
+from deal.permissions import Capability, manager_only, user_can
 from deal.sections import sections_for
 from deal.services import memberships_waiting_for
 from deal.team_figures import figure_groups
@@ -35,20 +33,6 @@ from deal.team_forms import HandOnForm, PulseForm
 # (the month under way would let anyone compare its figures day by day and
 # pick out the latest answer).
 PULSE_MONTHS = 6
-
-
-def manager_only(view):
-    """Only a manager reaches these pages; anyone else gets the same 404 as
-    for a page that is not there."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not user_can(request.user, Capability.MANAGE_TEAM):
-            raise Http404("No such page")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _team_or_404(request: HttpRequest, pk: int):

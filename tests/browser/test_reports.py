@@ -25,10 +25,11 @@ LONGEST_TEAM = "T" * 120
 
 
 @pytest.mark.browser_context_args(**PHONE)
-def test_reports_on_a_phone(alice_page: Page, live_server, alice, wigan, axe_check, tmp_path):
+def test_reports_on_a_phone(sign_in, bob, live_server, alice, wigan, axe_check, tmp_path):
     wigan.name = LONGEST_TEAM
     wigan.save()
-    page = alice_page
+    # Team reports are a manager's.
+    page: Page = sign_in(bob)
     money, long_theme = ThemeFactory(name="Money"), ThemeFactory(name=LONGEST_THEME)
     now = timezone.now()
     for n in range(8):
