@@ -4,6 +4,7 @@ error messages in the Design System's style."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import uuid
 
@@ -13,6 +14,7 @@ from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 
 # The longest free text a form takes (notes, what matters, reasons): long enough
@@ -95,6 +97,47 @@ class GovukFormMixin:
         self.helper.legend_size = self.label_size
         for field in self.fields.values():
             govuk_messages(field)
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                field.__class__ = _choices_in_range(type(field))
+
+
+# The range of the database's 64-bit integer, which every id here fits.
+_BIGGEST_ID = 2**63 - 1
+
+
+class ChoicesInRangeMixin:
+    """For a multiple choice of rows: a ticked value too big for the database's
+    integer is refused as a choice not in the list. Django looks the values up
+    with `id IN (...)`, and SQLite fails with OverflowError on such a value (a
+    500) where a single choice is simply not found."""
+
+    def clean(self, value):
+        key = self.queryset.model._meta.pk
+        if self.to_field_name:
+            key = self.queryset.model._meta.get_field(self.to_field_name)
+        if isinstance(key, models.IntegerField) and isinstance(value, list | tuple):
+            for chosen in value:
+                text = str(chosen).strip()
+                if _SIGNED_DIGITS.fullmatch(text) and abs(int(text)) > _BIGGEST_ID:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": text},
+                    )
+        return super().clean(value)
+
+
+_SIGNED_DIGITS = re.compile(r"[+-]?[0-9]+")
+
+
+@functools.cache
+def _choices_in_range(field_class: type) -> type:
+    """The field's own class with ChoicesInRangeMixin in front, made once per
+    class: so every form built on GovukFormMixin has the check, whichever
+    multiple choice field it declares or its model gives it."""
+    if issubclass(field_class, ChoicesInRangeMixin):
+        return field_class
+    return type(field_class.__name__, (ChoicesInRangeMixin, field_class), {})
 
 
 def govuk_messages(field: forms.Field) -> None:
@@ -124,6 +167,10 @@ def govuk_messages(field: forms.Field) -> None:
                 validator.message = field.error_messages["invalid"]
     if isinstance(field, forms.ChoiceField):
         field.error_messages["invalid_choice"] = f"Select {lower} from the list"  # noqa: S608
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        # Not a number, or not a list at all: an altered page, said the same way.
+        field.error_messages["invalid_pk_value"] = field.error_messages["invalid_choice"]
+        field.error_messages["invalid_list"] = field.error_messages["invalid_choice"]
 
 
 class GovukDateField(forms.MultiValueField):

@@ -237,3 +237,92 @@ def test_bytes_that_are_not_utf8_in_every_form_field(alice_app, world, index):
     assert answer.status_code < 500
     if answer.status_code == 200:
         assert row_counts() == before
+
+
+# --- A huge number ticked in a multi-choice field ---------------------------------------
+
+HUGE = "999999999999999999999999999999"  # more than a 64-bit integer holds
+KEPT = "Typed before the page was altered"
+
+
+def all_row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for app in ("deal", "people", "conversations", "directory")
+        for model in apps.get_app_config(app).get_models()
+        if model._meta.label != "deal.AuditEvent"
+    }
+
+
+def multi_choice_pages(world, wigan, alice, dave):
+    """(who, page, field ticked, a text box typed in) for every multi-choice field."""
+    from directory.factories import ServiceFactory
+
+    person, conversation = world["person"], world["action"].conversation
+    group = ServiceFactory(name="Knit and natter")
+    record = f"/people/{person.pk}/conversations/new/"
+    return {
+        "record themes": ("alice", record, "themes", "what_matters"),
+        "record staff present": ("alice", record, "staff_present", "what_matters"),
+        "record noticed": ("alice", record, "noticed", "what_matters"),
+        "record needs raised": ("alice", record, "needs_raised", "what_matters"),
+        "edit themes": ("alice", f"/conversations/{conversation.pk}/edit/", "themes", "notes"),
+        "propose themes": ("alice", f"/risks/propose/{person.pk}/", "themes", "what"),
+        "hand on colleagues": (
+            "bob",
+            f"/team/{wigan.pk}/hand-on/?worker={alice.pk}",
+            "colleagues",
+            None,
+        ),
+        "new group categories": ("bob", "/directory/new/", "categories", "name"),
+        "edit group categories": ("bob", f"/directory/{group.pk}/edit/", "categories", "name"),
+        "invite teams": ("dave", "/manage/staff/invite/", "teams", "full_name"),
+        "change teams": ("dave", f"/manage/staff/{alice.pk}/change/", "teams", None),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "record themes",
+        "record staff present",
+        "record noticed",
+        "record needs raised",
+        "edit themes",
+        "propose themes",
+        "hand on colleagues",
+        "new group categories",
+        "edit group categories",
+        "invite teams",
+        "change teams",
+    ],
+)
+def test_a_huge_number_ticked_in_a_multi_choice_field_is_a_govuk_error(
+    app_for, world, wigan, alice, bob, dave, case
+):
+    """Altered page: a ticked box's value too big for the database's integer.
+    SQLite refuses it with OverflowError; the page names the field instead."""
+    who, path, name, text = multi_choice_pages(world, wigan, alice, dave)[case]
+    app = app_for({"alice": alice, "bob": bob, "dave": dave}[who])
+    page = app.get(path)
+    if page.status_code == 302:
+        page = page.follow()
+    form = next(f for f in page.forms.values() if f.method.lower() == "post" and len(f.fields) > 2)
+    if text:
+        form[text] = KEPT
+    fields = [(n, v) for n, v in form.submit_fields() if n != name]
+    before = all_row_counts()
+    answer = app.post(
+        form.action or path,
+        [*fields, (name, HUGE)],
+        headers={"Referer": page.request.url},
+        status="*",
+        expect_errors=True,
+    )
+    assert answer.status_code == 200, answer.text[:2000]
+    errors = [e.get_text(" ", strip=True) for e in answer.html.select(".govuk-error-summary a")]
+    # "Select themes from the list"; the hand-on page says "from this team".
+    assert any(e.endswith(("from the list", "from this team")) for e in errors), errors
+    assert all_row_counts() == before
+    if text:
+        assert KEPT in answer.text
