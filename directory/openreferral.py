@@ -241,9 +241,12 @@ def read_file(content: bytes) -> Any:
     if len(content) > MAX_IMPORT_BYTES:
         raise too_big()
     try:
-        return json.loads(content.decode("utf-8-sig"))
+        data = json.loads(content.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ImportRefused([Problem("", "", "is not text (it must be a JSON file)")]) from None
+    except RecursionError:
+        # "[[[[…" thousands deep: Python's decoder gives up partway.
+        raise too_deep() from None
     except json.JSONDecodeError as error:
         raise ImportRefused(
             [
@@ -252,6 +255,35 @@ def read_file(content: bytes) -> Any:
                 )
             ]
         ) from None
+    if _depth(data) > MAX_DEPTH:
+        raise too_deep()
+    return data
+
+
+# An Open Referral UK file is a few levels deep (a list of services, each with
+# schedules and locations, each with a few fields). Anything much deeper is
+# not one, and refused before the checks, which walk it, meet it.
+MAX_DEPTH = 32
+
+
+def too_deep() -> ImportRefused:
+    return ImportRefused([Problem("", "", "is not JSON: it is nested too deeply")])
+
+
+def _depth(data: Any) -> int:
+    """How many lists and objects deep the data goes, counted without
+    recursion so that no depth can overflow the stack."""
+    deepest = 0
+    waiting = [(data, 1)]
+    while waiting:
+        value, depth = waiting.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                break
+            children = value.values() if isinstance(value, dict) else value
+            waiting.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def services_in(data: Any) -> tuple[list[Any], list[Problem]]:

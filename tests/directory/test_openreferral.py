@@ -347,6 +347,32 @@ def test_an_upload_that_is_not_json_says_so(app_for, dave):
     assert error_messages(page) == ["The file: is not JSON: Expecting value at line 1, column 1"]
 
 
+DEEP = {
+    "lists": b"[" * 50_000 + b"]" * 50_000,
+    "objects": b'{"a":' * 3000 + b"1" + b"}" * 3000,
+    "just parseable": b'{"contents": [' + b"[" * 500 + b"]" * 500 + b"]}",
+}
+
+
+@pytest.mark.parametrize("shape", DEEP)
+def test_an_upload_nested_too_deeply_says_it_is_not_json(app_for, dave, shape):
+    page = upload(app_for(dave), DEEP[shape])
+    assert page.status_code == 200
+    assert error_messages(page) == ["The file: is not JSON: it is nested too deeply"]
+    assert not Service.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("shape", DEEP)
+def test_the_command_refuses_a_file_nested_too_deeply(tmp_path, shape):
+    path = tmp_path / "deep.json"
+    path.write_bytes(DEEP[shape])
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported: 1 problem"):
+        call_command("import_openreferral", str(path), stderr=err, stdout=io.StringIO())
+    assert "The file: is not JSON: it is nested too deeply" in err.getvalue()
+
+
 def test_an_upload_with_no_file_asks_for_one(app_for, dave):
     page = app_for(dave).get("/directory/import/").forms[1].submit(name="import")
     assert error_messages(page) == ["Select a file to import"]
