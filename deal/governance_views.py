@@ -1,8 +1,9 @@
-"""Information governance's pages: the audit log. Reading and downloading it
-are themselves audited."""
+"""Information governance's pages: their index, the audit log (reading and
+downloading it are themselves audited) and subject access."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,12 +12,43 @@ from django.views.decorators.http import require_GET
 from deal.audit import PERSON_MODEL, Actor, audit_record
 from deal.governance import csv_lines, page_of
 from deal.governance_forms import AuditFilterForm, FindSubjectForm
-from deal.models import AuditAction
+from deal.models import AuditAction, AuditEvent
 from deal.permissions import Capability, capability_required
 from deal.subject_access import as_json, export_person, find_people, printable
 
 govern = capability_required(Capability.GOVERN_INFORMATION)
 AUDIT_LOG = "deal.auditevent"
+
+
+# What manage.py apply_retention --apply writes when it has run (a dry run
+# writes nothing): the one record of when retention was last applied.
+RETENTION_RUN = "Retention applied"
+
+
+def last_retention_run() -> AuditEvent | None:
+    """The latest run of apply_retention --apply, read newest first through
+    the audit log's (action, at) index."""
+    return (
+        AuditEvent.objects.filter(action=AuditAction.ANONYMISE, detail__startswith=RETENTION_RUN)
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def index_context() -> dict:
+    return {
+        "retention_years": settings.RETENTION_YEARS,
+        "last_retention": last_retention_run(),
+        "anonymised_kind": AuditAction.ANONYMISE.value,
+    }
+
+
+@require_GET
+@govern
+def index(request: HttpRequest) -> HttpResponse:
+    """/governance/: what information governance can do here, and when
+    retention last ran. The same page as their home (/)."""
+    return render(request, "governance/index.html", index_context())
 
 
 def _older_than(request: HttpRequest) -> int | None:

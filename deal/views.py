@@ -10,6 +10,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from deal.governance_views import index_context
 from deal.permissions import Capability, user_can
 from deal.sections import sections_for
 from deal.services import admins_waiting_for, memberships_waiting_for
@@ -25,7 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
         else 0
     )
     if user_can(user, Capability.GOVERN_INFORMATION):
-        return render(request, "home_governance.html")
+        # Their home is their index, /governance/, drawn here too.
+        return render(request, "governance/index.html", index_context())
     if not user_can(user, Capability.WORK_WITH_PEOPLE):
         return render(request, "home_admin.html", {"joiners_waiting": joiners_waiting})
     # A joiner sees none of a team's people until a manager confirms them.

@@ -150,3 +150,16 @@ def test_the_ig_officer_answers_a_subject_access_request_on_a_phone(
     expect(page.get_by_label("Person’s record number")).to_have_value(str(person.pk))
     axe_check(page)
     assert_no_sideways_scrolling(page)
+
+
+def test_the_ig_officers_index_on_a_phone(sign_in, phone_page, live_server, axe_check):
+    ig = ig_officer()
+    page = phone_page()
+    sign_in(ig, page=page)
+    page.goto(f"{live_server.url}/governance/")
+    expect(page.get_by_role("heading", level=1, name="Information governance")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Retention")).to_be_visible()
+    axe_check(page)
+    assert_no_sideways_scrolling(page)
+    page.get_by_role("link", name="Restricted records opened with a reason").click()
+    expect(page).to_have_url(re.compile(r"/governance/break-glass/"))
