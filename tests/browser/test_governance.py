@@ -102,7 +102,7 @@ def test_the_ig_officer_answers_a_subject_access_request_on_a_phone(
         created_by=alice,
     )
     WhatMattersFactory(person=person, text=LONG_WORD)
-    ProfileEntryFactory(person=person, text=LONG_WORD)
+    ProfileEntryFactory(person=person, text=LONG_WORD[:200])
     PersonInLifeFactory(person=person, how_they_help=LONG_WORD)
     conversation = ConversationFactory(person=person, what_matters=LONG_WORD, notes=LONG_WORD)
     AgreedActionFactory(conversation=conversation, what=LONG_WORD)

@@ -70,7 +70,8 @@ def person(wigan, alice):
     person = PersonFactory(team=wigan, created_by=alice)
     ProfileEntryFactory(person=person, kind="strength", text="Good with people")
     ProfileEntryFactory(person=person, kind="interest", text="Birds")
-    ProfileEntryFactory(person=person, kind="need", text=f"Somewhere warm {LONG_WORD}")
+    # An entry holds at most 200 characters.
+    ProfileEntryFactory(person=person, kind="need", text=f"Somewhere warm {LONG_WORD[:180]}")
     UserFactory(full_name="Zoe <b>Colleague</b>", teams=[wigan])
     ThemeFactory(name="Loneliness")
     ThemeFactory(name="Money & debt")
