@@ -15,7 +15,7 @@ class ConversationsConfig(AppConfig):
         from conversations.receivers import move_actions_with_person, move_decisions_with_person
         from conversations.reports import register_sqlite_median
         from conversations.sections import register_sections
-        from conversations.team_figures import ACTIONS, DECISIONS, DRAFTS
+        from conversations.team_figures import ACTIONS, DECISIONS, DRAFTS, REVIEWS
         from deal import team_figures
         from deal.open_work import register, register_mover
         from deal.permissions import Capability, user_can
@@ -27,6 +27,7 @@ class ConversationsConfig(AppConfig):
         register_mover(hand_on_actions)
         team_figures.register(ACTIONS)
         team_figures.register(DRAFTS)
+        team_figures.register(REVIEWS)
         team_figures.register(DECISIONS)
         register_sections()
         register_decision_sections()

@@ -7,15 +7,22 @@ they open the conversation.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from conversations.models import Conversation, ConversationComment, ConversationStatus
+from conversations.models import (
+    Conversation,
+    ConversationComment,
+    ConversationQuerySet,
+    ConversationStatus,
+)
 from deal.audit import Actor, audit_record
 from deal.forms import LONG_TEXT, GovukFormMixin
 from deal.models import AuditAction, User
@@ -28,6 +35,33 @@ def may_comment(user: User, conversation: Conversation) -> bool:
         and user_can(user, Capability.MANAGE_TEAM)
         and conversation.person.team_id in user.team_ids()
         and conversation.recorded_by_id != user.pk
+    )
+
+
+# How far back a completed conversation waits for a manager's review. A
+# review is worth most while the conversation is fresh in the worker's mind,
+# and a quarter is the usual round of supervision; older ones are not listed,
+# so that everything recorded before a team had a manager (or before a long
+# absence) does not leave a figure that never comes down.
+REVIEW_WITHIN_DAYS = 90
+
+
+def waiting_for_review(user: User, now: dt.datetime | None = None) -> ConversationQuerySet:
+    """Completed conversations of the user's teams, in the last
+    REVIEW_WITHIN_DAYS days, that no manager has marked reviewed, and that
+    this user may review: not their own, and not of a restricted record they
+    may not open now (visible_to). The team view's figure and the list
+    behind it both read this, so they agree."""
+    since = (now or timezone.now()) - dt.timedelta(days=REVIEW_WITHIN_DAYS)
+    return (
+        Conversation.objects.visible_to(user)
+        .filter(status=ConversationStatus.COMPLETE, completed_at__gte=since)
+        .exclude(recorded_by=user)
+        .exclude(
+            Exists(
+                ConversationComment.objects.filter(conversation=OuterRef("pk"), marks_reviewed=True)
+            )
+        )
     )
 
 

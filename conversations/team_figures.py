@@ -27,6 +27,7 @@ from conversations.models import (
     DecisionStatus,
     RiskDecision,
 )
+from conversations.review import REVIEW_WITHIN_DAYS, waiting_for_review
 from deal.team_figures import Counts, FigureGroup
 
 # A draft older than this is shown to the manager: probably forgotten.
@@ -163,4 +164,36 @@ DECISIONS = FigureGroup(
     counts=decision_counts,
     link=decision_link,
     order=30,
+)
+
+
+def review_counts(team_ids: Sequence[int], viewer) -> Counts:
+    """Completed conversations waiting for this manager's review, by who
+    recorded them (conversations.review.waiting_for_review: the list's own
+    query, grouped)."""
+    rows = (
+        waiting_for_review(viewer)
+        .filter(person__team_id__in=list(team_ids))
+        .values("person__team_id", "recorded_by_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(row["person__team_id"], row["recorded_by_id"]): {"reviews": row["n"]} for row in rows}
+
+
+def review_link(key: str, team_id: int, user_id: int) -> str:
+    return f"{reverse('conversations:reviews')}?{urlencode({'worker': user_id, 'team': team_id})}"
+
+
+REVIEWS = FigureGroup(
+    columns=[
+        (
+            "reviews",
+            "Conversations waiting for review",
+            f"conversations from the last {REVIEW_WITHIN_DAYS} days waiting for your review",
+        )
+    ],
+    counts=review_counts,
+    link=review_link,
+    order=25,
 )

@@ -12,6 +12,7 @@ urlpatterns = [
         name="record_with_key",
     ),
     path("conversations/drafts/", views.drafts, name="drafts"),
+    path("conversations/reviews/", views.reviews, name="reviews"),
     path("conversations/<int:pk>/", views.detail, name="detail"),
     path("conversations/<int:pk>/comment/", views.comment, name="comment"),
     path("conversations/<int:pk>/edit/", views.edit, name="edit"),

@@ -33,7 +33,7 @@ from conversations.review import CommentForm
 from conversations.team_figures import DRAFT_OLD_DAYS
 from deal.audit import Actor
 from deal.models import User
-from deal.permissions import Capability, capability_required, get_for_team
+from deal.permissions import Capability, capability_required, get_for_team, manager_only
 from people.models import Person
 from people.services import get_person_for
 
@@ -42,6 +42,7 @@ NEW_ACTIONS = "actions"
 MAX_ACTIONS = 30
 SAVED_ACTIONS = "saved"
 DRAFTS_PER_PAGE = 25
+REVIEWS_PER_PAGE = 25
 
 
 def get_conversation_for(request: HttpRequest, pk: int, *, record_view: bool) -> Conversation:
@@ -454,6 +455,30 @@ def drafts(request: HttpRequest) -> HttpResponse:
         request,
         "conversations/drafts.html",
         {"page": page, "worker": worker, "old_days": DRAFT_OLD_DAYS},
+    )
+
+
+@never_cache
+@manager_only
+def reviews(request: HttpRequest) -> HttpResponse:
+    """Completed conversations of the manager's teams waiting for their
+    review (review.waiting_for_review), newest first: the list behind the
+    team view's figure, filtered by who recorded them and team. Each opens
+    the conversation, where the manager comments and marks it reviewed."""
+    worker_id = _id_or_none(request.GET.get("worker"))
+    team_id = _id_or_none(request.GET.get("team"))
+    found = review.waiting_for_review(request.user).with_joins().order_by("-completed_at", "-id")
+    worker = None
+    if worker_id is not None:
+        found = found.filter(recorded_by_id=worker_id)
+        worker = User.objects.filter(pk=worker_id, teams__in=request.user.team_ids()).first()
+    if team_id is not None:
+        found = found.filter(person__team_id=team_id)
+    page = Paginator(found, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "conversations/reviews.html",
+        {"page": page, "worker": worker, "within_days": review.REVIEW_WITHIN_DAYS},
     )
 
 

@@ -107,3 +107,37 @@ def test_a_manager_uses_the_team_view_on_a_phone(
     expect(page.get_by_role("heading", name="Drafts older than a week")).to_be_visible()
     axe_check(page)
     assert_no_sideways_scrolling(page)
+
+
+def test_a_manager_reviews_what_waits_for_review_on_a_phone(
+    sign_in, phone_page, live_server, bob, alice, wigan, axe_check
+):
+    long_name = PersonFactory(
+        team=wigan, created_by=alice, given_name="M" * 150, family_name="Hughes"
+    )
+    for n in range(3):
+        at = timezone.now() - dt.timedelta(days=n + 1)
+        ConversationFactory(person=long_name, recorded_by=alice, happened_at=at, completed_at=at)
+    page = phone_page()
+    sign_in(bob, page=page)
+    page.get_by_role(
+        "link", name="conversations from the last 90 days waiting for your review: Alice Worker"
+    ).click()
+    expect(
+        page.get_by_role("heading", level=1, name="Conversations waiting for review")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="3 conversations")).to_be_visible()
+    axe_check(page)
+    assert_no_sideways_scrolling(page)
+
+    page.get_by_role("link", name="First conversation with").first.click()
+    page.get_by_label("Mark this conversation as reviewed").check()
+    page.get_by_role("button", name="Save comment").click()
+    expect(page.get_by_text("Your comment is saved")).to_be_visible()
+    # Back on the team view, the figure and its list have one fewer.
+    page.goto(f"{live_server.url}/team/")
+    page.get_by_role(
+        "link", name="conversations from the last 90 days waiting for your review: Alice Worker"
+    ).click()
+    expect(page.get_by_role("heading", name="2 conversations")).to_be_visible()
+    axe_check(page)

@@ -67,8 +67,9 @@ def figures(response) -> dict[str, dict[str, int]]:
     }
 
 
-ALICE = {"open": 3, "overdue": 1, "this_week": 1, "done": 1, "drafts": 1}
-ERIN = {"open": 1, "overdue": 0, "this_week": 1, "done": 0, "drafts": 0}
+# Reviews: Alice's one completed conversation (the `conversation` fixture).
+ALICE = {"open": 3, "overdue": 1, "this_week": 1, "done": 1, "drafts": 1, "reviews": 1}
+ERIN = {"open": 1, "overdue": 0, "this_week": 1, "done": 0, "drafts": 0, "reviews": 0}
 NOTHING = dict.fromkeys(ALICE, 0)
 
 
