@@ -92,6 +92,8 @@ class ProposalForm(GovukFormMixin, forms.Form):
     """What the person wants to do, thought through with them. The same form
     proposes a decision and revises it before it is backed."""
 
+    message_names = {"what": "What they want to do"}
+
     what = forms.CharField(
         label="What do they want to do?",
         max_length=RiskDecision._meta.get_field("what").max_length,
@@ -254,6 +256,7 @@ class BackingForm(VersionedForm):
 
 class OutcomeForm(VersionedForm):
     prefix = "outcome"
+    message_names = {"outcome": "How it went", "learning": "What was learned"}
 
     outcome = forms.ChoiceField(
         label="How did it go?",

@@ -13,6 +13,7 @@ from crispy_forms_gds.layout import Size
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -87,6 +88,9 @@ class GovukFormMixin:
     """
 
     label_size = Size.SMALL
+    # What error messages call a field whose label is a question:
+    # {"outcome": "How it went"} gives "Select how it went from the list".
+    message_names: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -95,8 +99,8 @@ class GovukFormMixin:
         self.helper.disable_csrf = True
         self.helper.label_size = self.label_size
         self.helper.legend_size = self.label_size
-        for field in self.fields.values():
-            govuk_messages(field)
+        for name, field in self.fields.items():
+            govuk_messages(field, self.message_names.get(name))
             if isinstance(field, forms.ModelMultipleChoiceField):
                 field.__class__ = _choices_in_range(type(field))
 
@@ -140,9 +144,15 @@ def _choices_in_range(field_class: type) -> type:
     return type(field_class.__name__, (ChoicesInRangeMixin, field_class), {})
 
 
-def govuk_messages(field: forms.Field) -> None:
-    label = str(field.label or "this").strip()
+def govuk_messages(field: forms.Field, name: str | None = None) -> None:
+    """`name` is what the messages call the field when its label will not do
+    in a sentence (a question: "How did it go?")."""
+    label = name or str(field.label or "this").strip()
     lower = label[0].lower() + label[1:] if label else label
+    if label.endswith("?"):
+        # Not "Select how did it go? from the list". The message links to
+        # the question, so it can speak of the answer.
+        label, lower = "The answer", "an answer"
     choosing = isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(
         field.widget, forms.CheckboxInput
     )
@@ -151,6 +161,24 @@ def govuk_messages(field: forms.Field) -> None:
         forms.Field.default_error_messages["required"]
     ):
         field.error_messages["required"] = f"{'Select' if choosing else 'Enter'} {lower}"
+    # Django's own "Null characters are not allowed." names no field.
+    field.validators = [
+        validators.ProhibitNullCharactersValidator(
+            message=f"{label} must not contain a null character"
+        )
+        if getattr(validator, "code", "") == "null_characters_not_allowed"
+        else validator
+        for validator in field.validators
+    ]
+    # Django's "Ensure this value is less than or equal to 150." neither.
+    numbers = {
+        "max_value": lambda limit: f"{label} must be {limit} or less",
+        "min_value": lambda limit: f"{label} must be {limit} or more",
+    }
+    for validator in field.validators:
+        code = getattr(validator, "code", "")
+        if code in numbers and isinstance(validator.limit_value, int | float):
+            validator.message = numbers[code](validator.limit_value)
     max_length = getattr(field, "max_length", None)
     if max_length:
         field.error_messages["max_length"] = f"{label} must be {max_length} characters or fewer"
@@ -165,12 +193,23 @@ def govuk_messages(field: forms.Field) -> None:
         for validator in field.validators:
             if getattr(validator, "code", "") == "invalid":
                 validator.message = field.error_messages["invalid"]
-    if isinstance(field, forms.ChoiceField):
+    if isinstance(field, forms.ChoiceField) and _djangos_own(field, "invalid_choice"):
         field.error_messages["invalid_choice"] = f"Select {lower} from the list"  # noqa: S608
     if isinstance(field, forms.ModelMultipleChoiceField):
         # Not a number, or not a list at all: an altered page, said the same way.
-        field.error_messages["invalid_pk_value"] = field.error_messages["invalid_choice"]
-        field.error_messages["invalid_list"] = field.error_messages["invalid_choice"]
+        for code in ("invalid_pk_value", "invalid_list"):
+            if _djangos_own(field, code):
+                field.error_messages[code] = field.error_messages["invalid_choice"]
+
+
+def _djangos_own(field: forms.Field, code: str) -> bool:
+    """Whether the field's message is still Django's, not one a form gave it."""
+    message = str(field.error_messages.get(code, ""))
+    return not message or any(
+        message == str(klass.__dict__.get("default_error_messages", {}).get(code))
+        for klass in type(field).__mro__
+        if klass.__module__.startswith("django.")
+    )
 
 
 class GovukDateField(forms.MultiValueField):

@@ -490,6 +490,8 @@ class BreakGlassForm(GovukFormMixin, forms.Form):
     """Why a member of the team, not named on a restricted record, needs to
     open it."""
 
+    message_names = {"reason": "Your reason"}
+
     reason = forms.CharField(
         label="Why do you need to open this record?",
         max_length=1000,
@@ -525,6 +527,8 @@ class NamedStaffField(forms.ModelMultipleChoiceField):
 class RestrictionForm(GovukFormMixin, forms.Form):
     """Who of the team can open a restricted record without giving a reason,
     and why it is restricted."""
+
+    message_names = {"named": "Who can open it", "reason": "The reason"}
 
     named = NamedStaffField(
         label="Who can open this record without giving a reason?",

@@ -32,15 +32,12 @@ def _form_items(form: forms.BaseForm, line: str = "") -> list[dict[str, str]]:
     for error in form.non_field_errors():
         items.append({"target": top, "message": error})
     # Hidden fields are ours, not the user's: an error there means the page
-    # was old or altered, and the user still needs to be told.
-    for bound_field in form.hidden_fields():
-        for error in bound_field.errors:
-            items.append(
-                {
-                    "target": top,
-                    "message": f"The page was out of date ({error}). Check it and save again.",
-                }
-            )
+    # was old or altered, and the user still needs to be told, once, without
+    # the field's own wording ("Enter a valid UUID.") that means nothing to them.
+    if any(bound_field.errors for bound_field in form.hidden_fields()):
+        items.append(
+            {"target": top, "message": "The page was out of date. Check it and save again."}
+        )
     for bound_field in visible:
         for error in bound_field.errors:
             if line and not str(error).startswith(line):

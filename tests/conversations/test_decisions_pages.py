@@ -437,6 +437,20 @@ def test_the_outcome_form_comes_at_the_review_date(alice_app, bob, decision):
     assert decision.steps.filter(kind=DecisionStepKind.OUTCOME).count() == 1
 
 
+def test_an_outcome_not_in_the_list_is_named_plainly(alice_app, bob, decision):
+    """Altered page: not "Select how did it go? from the list"."""
+    backed(decision, bob)
+    RiskDecision.objects.filter(pk=decision.pk).update(review_date=days(-1))
+    form = form_posting_to(alice_app.get(decision.get_absolute_url()), "outcome/")
+    form["outcome-outcome"].force_value("brilliant")
+    form["outcome-learning"] = "The bus was fine."
+    page = form.submit()
+    assert error_messages(page) == ["Select how it went from the list"]
+    assert "The bus was fine." in page.text
+    decision.refresh_from_db()
+    assert decision.outcome == ""
+
+
 # --- The list --------------------------------------------------------------------------
 
 

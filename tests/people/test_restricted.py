@@ -507,7 +507,7 @@ def test_a_form_sent_to_a_restricted_record_changes_nothing(
 @pytest.mark.parametrize(
     ("reason", "error"),
     [
-        ("x" * 1001, "Why do you need to open this record? must be 1000 characters or fewer"),
+        ("x" * 1001, "Your reason must be 1000 characters or fewer"),
         ("A reason with a \x00 in it", None),
         ("          ", "Enter why you need to open this record"),
     ],
