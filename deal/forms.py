@@ -79,6 +79,9 @@ class SubmissionKeyField(forms.UUIDField):
             return None
 
 
+ERROR_BORDER_WIDGETS = (forms.URLInput, forms.NumberInput)
+
+
 class GovukFormMixin:
     """Give a form a crispy-forms-gds helper and GOV.UK-style messages.
 
@@ -103,6 +106,39 @@ class GovukFormMixin:
             govuk_messages(field, self.message_names.get(name))
             if isinstance(field, forms.ModelMultipleChoiceField):
                 field.__class__ = _choices_in_range(type(field))
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # crispy-forms-gds gives the red error border to text boxes, selects
+        # and textareas only; a web address or number box with an error gets
+        # it here (its govuk-input class comes from CRISPY_CLASS_CONVERTERS).
+        # On the widget, and on the layout's Field where it sets a class of
+        # its own (a width), which crispy-forms puts in place of the widget's.
+        for name in self.errors:
+            field = self.fields.get(name)
+            if field is None or type(field.widget) not in ERROR_BORDER_WIDGETS:
+                continue
+            classes = field.widget.attrs.get("class", "").split()
+            if "govuk-input--error" not in classes:
+                field.widget.attrs["class"] = " ".join([*classes, "govuk-input--error"])
+            if self.helper.layout is not None:
+                for holder in _layout_objects_holding(self.helper.layout, name):
+                    attrs = getattr(holder, "attrs", None)
+                    if attrs and "govuk-input--error" not in attrs.get("class", "").split():
+                        attrs["class"] = f"{attrs.get('class', '')} govuk-input--error".strip()
+
+
+def _layout_objects_holding(layout, name: str) -> list:
+    """The layout objects (a Field) that hold the field `name` directly."""
+    holders = []
+    for pointer in layout.get_field_names():
+        if pointer.name != name:
+            continue
+        holder = layout
+        for position in pointer.positions[:-1]:
+            holder = holder.fields[position]
+        holders.append(holder)
+    return holders
 
 
 # The range of the database's 64-bit integer, which every id here fits.

@@ -242,7 +242,7 @@ def _control(field: forms.BoundField, extra: dict, attrs: dict) -> str:
     described += [f"{field.auto_id}_{n}_error" for n in range(1, len(field.errors) + 1)]
     if described:
         widget_attrs["aria-describedby"] = " ".join(described)
-    if field.errors:
+    if field.errors and f"{base}--error" not in classes:
         widget_attrs["class"] += f" {base}--error"
     label_size = extra.get("label_size", "")
     label = format_html(

@@ -304,6 +304,25 @@ def test_the_website_and_age_boxes_are_govuk_inputs(app_for, bob, walking_group,
         assert "urlinput" not in box["class"] and "numberinput" not in box["class"]
 
 
+def test_a_wrong_website_or_age_box_has_the_error_border(app_for, bob):
+    form = app_for(bob).get("/directory/new/").forms[1]
+    form["name"] = "Men’s shed"
+    form["url"] = "not a web address"
+    form["minimum_age"] = "lots"
+    page = form.submit(name="save")
+    assert "Enter the website in the correct format, like https://example.org" in error_messages(
+        page
+    )
+    for name in ("url", "minimum_age"):
+        box = page.html.find("input", attrs={"name": name})
+        assert box["class"].count("govuk-input--error") == 1, name
+        assert "govuk-input" in box["class"]
+    assert (
+        "govuk-input--error" not in page.html.find("input", attrs={"name": "maximum_age"})["class"]
+    )
+    assert page.html.find("input", attrs={"name": "url"})["value"] == "not a web address"
+
+
 def test_changing_a_group_keeps_what_the_form_does_not_show(app_for, bob, walking_group):
     walking_group.schedules.append(
         {"id": "5e3b0b7e-1c8a-4c56-9d7e-3a9f1b2c4d5e", "byday": "SA", "opens_at": "09:00"}

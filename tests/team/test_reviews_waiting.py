@@ -144,9 +144,12 @@ def test_only_a_manager_has_the_list(client, request, waiting, who):
 def test_another_teams_manager_sees_none_of_this_teams(client, lee, waiting, wigan, alice):
     client.force_login(lee)
     # Their own team's one (Carol's); nonsense in the address is ignored.
+    huge = "9" * 30
     for query, count in [
         ({}, 1),
         ({"team": "nonsense"}, 1),
+        ({"team": huge, "worker": huge, "page": huge}, 1),
+        ({"worker": "<script>alert(1)</script>", "page": "-1"}, 1),
         ({"team": wigan.pk}, 0),
         ({"worker": alice.pk}, 0),
     ]:
