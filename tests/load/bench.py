@@ -190,6 +190,7 @@ def build_pages() -> tuple[list[Page], dict[str, str]]:
         ("manager: My work", url("home"), "manager"),
         ("manager: the team view", url("team:overview"), "manager"),
         ("manager: /actions/ of the team", url("conversations:actions"), "manager"),
+        ("manager: conversations waiting for review", url("conversations:reviews"), "manager"),
         ("manager: reports", url("reports:index"), "manager"),
         ("manager: joins to confirm", url("manage:confirmations"), "manager"),
         # The service admin's pages (staff and teams), as an admin.
