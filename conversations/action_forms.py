@@ -211,6 +211,8 @@ class FollowUpForm(GovukFormMixin, forms.Form):
     )
     due = GovukDateField(
         label="Due by",
+        name="The due date",
+        within_years=5,
         required=False,
         help_text="Change the date if it has moved. For example, 27 4 2026",
     )

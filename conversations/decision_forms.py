@@ -113,6 +113,7 @@ class ProposalForm(GovukFormMixin, forms.Form):
     review_date = GovukDateField(
         label="Review date",
         future_only=True,
+        within_years=5,
         help_text="When you will look back on how it went. For example, 27 4 2026",
     )
     themes = forms.ModelMultipleChoiceField(

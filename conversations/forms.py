@@ -452,7 +452,7 @@ class ActionForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    due = GovukDateField(label="Due by")
+    due = GovukDateField(label="Due by", name="The due date", within_years=5)
     # For an action already saved: which one, and the version the user saw.
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -258,16 +258,29 @@ class GovukDateField(forms.MultiValueField):
 
     widget = DateInputWidget
 
-    def __init__(self, *, past_only: bool = False, future_only: bool = False, **kwargs) -> None:
+    def __init__(
+        self,
+        *,
+        past_only: bool = False,
+        future_only: bool = False,
+        within_years: int | None = None,
+        name: str | None = None,
+        **kwargs,
+    ) -> None:
+        """`within_years`: no later than that many years from today (a due
+        date of 9999 is a slip, and sorts every list wrong). `name`: what the
+        messages call it when the label reads badly in a sentence ("Due by")."""
         self.past_only = past_only
         self.future_only = future_only
+        self.within_years = within_years
+        self.message_name = name
         parts = (forms.CharField(), forms.CharField(), forms.CharField())
         super().__init__(fields=parts, require_all_fields=False, **kwargs)
         name = self._name()
         self.error_messages["required"] = f"Enter {name[0].lower()}{name[1:]}"
 
     def _name(self) -> str:
-        return str(self.label or "Date")
+        return self.message_name or str(self.label or "Date")
 
     def compress(self, data_list):  # pragma: no cover - clean() does the work
         return data_list
@@ -306,6 +319,10 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError(f"{name} must be today or in the future", code="past")
         if date.year < 1900:
             raise ValidationError(f"{name} must be after 1900", code="too_early")
+        if self.within_years is not None and date > _years_after(today, self.within_years):
+            raise ValidationError(
+                f"{name} must be within {self.within_years} years", code="too_late"
+            )
         self.run_validators(date)
         return date
 
@@ -316,6 +333,13 @@ class GovukDateField(forms.MultiValueField):
             return self.clean(data) != initial
         except ValidationError:
             return True
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, in a year that has none
+        return day.replace(year=day.year + years, day=28)
 
 
 class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):

@@ -19,6 +19,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from tests.pages import error_messages
 
 ACTIONS = "/actions/"
 OVERDUE_TAG = 'govuk-tag--red">Overdue'
@@ -625,6 +626,18 @@ def test_the_due_date_is_changed_on_the_action_page_with_why_and_both_dates_kept
     assert step.note == "The credit union is shut until next week"
     assert f"Due date changed from {days(3):%-d %B %Y} to {new:%-d %B %Y}" in done.text
     assert "Why the due date has changed" in done.text
+
+
+def test_a_due_date_more_than_5_years_ahead_is_refused(app, make_action):
+    action = make_action(due=days(3))
+    form = app.get(f"/actions/{action.pk}/").forms[1]
+    form["due_0"], form["due_1"], form["due_2"] = "31", "12", "9999"
+    form["due_reason"] = "Moved"
+    response = form.submit()
+    assert response.status_code == 200
+    assert error_messages(response) == ["The due date must be within 5 years"]
+    action.refresh_from_db()
+    assert action.due == days(3)
 
 
 def test_a_due_date_before_the_conversation_is_refused(app, make_action, conversation):

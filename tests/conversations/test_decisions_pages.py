@@ -125,6 +125,14 @@ def test_mistakes_are_named_and_what_was_typed_is_kept(alice_app, person):
     assert not RiskDecision.objects.exists()
 
 
+def test_a_review_date_more_than_5_years_ahead_is_refused(alice_app, person):
+    form = fill_proposal(open_propose_page(alice_app, person).forms[PROPOSE_FORM])
+    set_date(form, "review_date", dt.date(9999, 12, 31))
+    page = form.submit("send")
+    assert error_messages(page) == ["Review date must be within 5 years"]
+    assert not RiskDecision.objects.exists()
+
+
 def test_enter_in_a_one_line_box_sends_nothing(alice_app, person):
     page = open_propose_page(alice_app, person)
     form = fill_proposal(page.forms[PROPOSE_FORM])

@@ -64,7 +64,7 @@ def test_a_huge_due_date_of_an_action_is_an_error_not_a_500(app, alice, person):
     form["actions-0-due_2"] = "2030"
     page = form.submit("complete")
     assert page.status_code == 200
-    assert "Action 1: due by must be a real date" in error_messages(page)
+    assert "Action 1: the due date must be a real date" in error_messages(page)
     assert not Conversation.objects.exists()
 
 
@@ -75,7 +75,7 @@ def test_a_huge_due_date_on_the_action_page_is_an_error_not_a_500(app, alice, re
     form["due_reason"] = "Moved"
     page = form.submit()
     assert page.status_code == 200
-    assert "Due by must be a real date" in error_messages(page)
+    assert "The due date must be a real date" in error_messages(page)
 
 
 # The formsets' management forms, altered ----------------------------------------

@@ -437,6 +437,17 @@ def test_action_due_before_the_conversation_is_refused(app, alice, person):
     assert not Conversation.objects.exists()
 
 
+def test_action_due_more_than_5_years_ahead_is_refused(app, alice, person):
+    page = page_with_actions(
+        app, person, {"what": "Ring", "who": "staff", "due": dt.date(9999, 12, 31), "staff": alice}
+    )
+    response = page.forms[FORM].submit("complete")
+    assert response.status_code == 200
+    assert "Action 1: the due date must be within 5 years" in response.text
+    assert ">Ring</textarea>" in response.text
+    assert not Conversation.objects.exists()
+
+
 def test_empty_action_among_filled_ones_is_pointed_out(app, person):
     page = open_record_page(app, person)
     page = add_action_line(add_action_line(page))
