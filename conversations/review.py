@@ -47,7 +47,7 @@ REVIEW_WITHIN_DAYS = 90
 
 
 def waiting_for_review(user: User, now: dt.datetime | None = None) -> ConversationQuerySet:
-    """Completed conversations of the user's teams, in the last
+    """Completed conversations of the user's teams, that happened in the last
     REVIEW_WITHIN_DAYS days, that no manager has marked reviewed, and that
     this user may review: not their own, and not of a restricted record they
     may not open now (visible_to). The team view's figure and the list
@@ -55,7 +55,14 @@ def waiting_for_review(user: User, now: dt.datetime | None = None) -> Conversati
     since = (now or timezone.now()) - dt.timedelta(days=REVIEW_WITHIN_DAYS)
     return (
         Conversation.objects.visible_to(user)
-        .filter(status=ConversationStatus.COMPLETE, completed_at__gte=since)
+        # Those the team had (Conversation.team) from the last days: one range
+        # of conversation_team_idx, rather than every conversation of each of
+        # the team's people (a seq scan of a million at council size).
+        .filter(
+            team_id__in=user.team_ids(),
+            status=ConversationStatus.COMPLETE,
+            happened_at__gte=since,
+        )
         .exclude(recorded_by=user)
         .exclude(
             Exists(

@@ -81,6 +81,9 @@ def draft_counts(team_ids: Sequence[int], viewer) -> Counts:
     rows = (
         Conversation.objects.visible_to(viewer)
         .filter(
+            # The drafts the team started (Conversation.team): a range of
+            # conversation_team_idx, not every draft of the council.
+            team_id__in=list(team_ids),
             status=ConversationStatus.DRAFT,
             created_at__lt=before,
             person__team_id__in=list(team_ids),

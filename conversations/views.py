@@ -438,6 +438,8 @@ def drafts(request: HttpRequest) -> HttpResponse:
     found = (
         Conversation.objects.visible_to(request.user)
         .filter(
+            # As the team view counts them (conversations.team_figures).
+            team_id__in=request.user.team_ids(),
             status=ConversationStatus.DRAFT,
             created_at__lt=timezone.now() - dt.timedelta(days=DRAFT_OLD_DAYS),
         )
