@@ -10,10 +10,8 @@ class DealAdminSite(admin.AdminSite):
     site_title = "Deal Conversations admin"
 
     def has_permission(self, request) -> bool:
-        # "Is staff" alone is not enough: only superusers come in, and only
-        # with the admin role (which holds no team), confirmed by a second admin.
-        user = request.user
-        return user.is_active and user.is_superuser and user.is_admin and not user.is_admin_waiting
+        # "Is staff" alone is not enough: see User.reaches_django_admin.
+        return getattr(request.user, "reaches_django_admin", False)
 
 
 class DealAdminConfig(AdminConfig):

@@ -103,7 +103,12 @@ def register_navigation_items() -> None:
             ("manage:confirmations",),
         ),
         NavItem(
-            "admin", "Django admin", "admin:index", lambda user: user.is_superuser, 90, ("admin",)
+            "admin",
+            "Django admin",
+            "admin:index",
+            lambda user: user.reaches_django_admin,
+            90,
+            ("admin",),
         ),
     ):
         register_navigation(item)

@@ -160,6 +160,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == Role.IG
 
     @property
+    def reaches_django_admin(self) -> bool:
+        """A superuser with the admin role (which holds no team), confirmed by
+        a second admin: nobody else comes into /admin/."""
+        return self.is_active and self.is_superuser and self.is_admin and not self.is_admin_waiting
+
+    @property
     def is_admin_waiting(self) -> bool:
         """An admin, or an information governance officer (who reads the
         whole audit log), whom a second admin has not yet confirmed: so one

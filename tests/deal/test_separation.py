@@ -296,6 +296,7 @@ def test_a_superuser_made_outside_the_forms_still_cannot_reach_django_admin(
     User.objects.filter(pk=alice.pk).update(is_superuser=True, is_staff=True)
     alice.refresh_from_db()
     assert django_app.get("/admin/", user=alice).status_code == 302
+    assert "Django admin" not in django_app.get("/", user=alice).text
     alice.save()
     alice.refresh_from_db()
     assert not alice.is_superuser and not alice.is_staff
