@@ -110,14 +110,20 @@ class UserAdminForm(forms.ModelForm):
         cleaned = super().clean()
         user = User.objects.get(pk=self.instance.pk)
         role = cleaned.get("role", user.role)
-        check_staff_change(
-            actor_user=self.actor_user,
-            user=user,
-            role=role,
-            team_ids=user.memberships.values_list("team_id", flat=True),
-            django_admin=cleaned.get("is_superuser", user.is_superuser)
-            or cleaned.get("is_staff", user.is_staff),
-        )
+        try:
+            check_staff_change(
+                actor_user=self.actor_user,
+                user=user,
+                role=role,
+                team_ids=user.memberships.values_list("team_id", flat=True),
+                django_admin=cleaned.get("is_superuser", user.is_superuser)
+                or cleaned.get("is_staff", user.is_staff),
+            )
+        except ValidationError as error:
+            # Teams are the inline's, not this form's: their message goes at
+            # the top ("An admin cannot be in a team").
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
         return cleaned
 
 

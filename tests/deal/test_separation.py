@@ -344,3 +344,15 @@ def test_django_admin_has_no_audit_log(django_app, superdave, alice, person):
     django_app.get("/admin/deal/auditevent/", user=superdave, status=404)
     page = django_app.get("/admin/", user=superdave)
     assert "Audit events" not in page.text
+
+
+def test_django_admin_refuses_to_make_a_team_member_an_admin(django_app, superdave, alice):
+    page = django_app.get(f"/admin/deal/user/{alice.pk}/change/", user=superdave)
+    form = page.forms["user_form"]
+    form["role"] = Role.ADMIN
+    form["is_superuser"] = True
+    response = form.submit("_save")
+    assert response.status_code == 200
+    assert "An admin cannot be in a team" in response.text
+    alice.refresh_from_db()
+    assert alice.role == Role.FRONTLINE and not alice.is_superuser
