@@ -16,7 +16,7 @@ from django.shortcuts import render
 
 from conversations.report_forms import ReportFilterForm
 from conversations.report_tables import sections
-from conversations.reports import build_report
+from conversations.reports import cached_report
 from deal.permissions import manager_only
 
 
@@ -24,7 +24,8 @@ from deal.permissions import manager_only
 def index(request: HttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET, user=request.user)
     teams, period = form.chosen()
-    tables = sections(build_report(teams, period)) if teams else []
+    report = cached_report(teams, period) if teams else None
+    tables = sections(report) if report else []
     return render(
         request,
         "reports/index.html",
@@ -33,6 +34,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "teams": teams,
             "period": period,
             "tables": tables,
+            "read_at": report.read_at if report else None,
             "query": form.query_string(),
         },
     )
@@ -42,7 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def download(request: HttpRequest, slug: str) -> HttpResponse:
     form = ReportFilterForm(request.GET, user=request.user)
     teams, period = form.chosen()
-    table = next((t for t in sections(build_report(teams, period)) if t.slug == slug), None)
+    table = next((t for t in sections(cached_report(teams, period)) if t.slug == slug), None)
     if not teams or table is None:
         raise Http404("No such table")
     response = HttpResponse(table.csv(), content_type="text/csv; charset=utf-8")

@@ -17,6 +17,8 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
@@ -254,6 +256,8 @@ class Report:
     # over yet is left out (see `pulse_figures`).
     pulse: list[PulseFigures] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    # When the figures were read (a report may come from the cache).
+    read_at: dt.datetime = field(default_factory=timezone.now)
 
     @property
     def recent_months_start(self) -> dt.date:
@@ -554,6 +558,29 @@ def pulse_figures(team_ids: list[int], period: Period, today: dt.date) -> list[P
 # up a team's few thousand conversations in an index; at the cost of a read
 # from memory or an SSD (1.1) it looks them up, about six times faster.
 RANDOM_PAGE_COST = "1.1"
+
+
+def cached_report(teams: list[Team], period: Period) -> Report:
+    """The report as built at most REPORT_CACHE_SECONDS ago (five minutes by
+    default) for the same teams and months: reading a team's year is the
+    heaviest page (a few hundred milliseconds at council size), managers
+    open it again to change a filter or download a table, and its figures
+    are monthly. Kept in the shared cache (Redis, with REDIS_URL), so every
+    app server sees the same figures. The page says when they were read."""
+    today = timezone.localdate()
+    key = "report:{}:{}:{}:{}".format(
+        ",".join(str(pk) for pk in sorted(t.pk for t in teams)),
+        period.first.isoformat(),
+        period.last.isoformat(),
+        today.isoformat(),
+    )
+    seconds = settings.REPORT_CACHE_SECONDS
+    report = cache.get(key) if seconds else None
+    if report is None:
+        report = build_report(teams, period, today)
+        if seconds:
+            cache.set(key, report, seconds)
+    return report
 
 
 def build_report(teams: list[Team], period: Period, today: dt.date | None = None) -> Report:

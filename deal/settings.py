@@ -161,6 +161,9 @@ PULSE_EVERY_DAYS = env_int("PULSE_EVERY_DAYS", 30)
 # Fewer answers than this from a team in a month are shown as "too few
 # answers", so nobody's answers can be picked out.
 PULSE_MIN_ANSWERS = 5
+# How long a built report is kept and shown again (conversations.reports.
+# cached_report); 0 builds it on every request.
+REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 300)
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 # Password reset requests allowed per address, and emails per account, in a

@@ -436,3 +436,44 @@ def test_each_team_has_its_own_pulse_never_added_together(
     page = client.get(REPORTS, PULSE_MONTHS)
     assert figures(page, "pulse")[0] == ["March 2025", "5", "100%", "100%", "100%"]
     assert client.get(f"/reports/pulse-{wigan.pk}.csv", PULSE_MONTHS).status_code == 404
+
+
+# --- Read again every few minutes ---------------------------------------------
+
+
+def test_the_figures_are_kept_a_few_minutes_and_say_when_they_were_read(
+    bob_client, alice, wigan, wigan_figures, settings
+):
+    settings.REPORT_CACHE_SECONDS = 300
+    first = bob_client.get(REPORTS)
+    assert total_row(first, "conversations") == ["All months", "3", "2"]
+    assertContains(first, "Figures as they were at")
+    ConversationFactory(
+        person=PersonFactory(team=wigan, created_by=alice),
+        recorded_by=alice,
+        happened_at=this_month_at(),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        again = bob_client.get(REPORTS)
+    # The same figures, read from the cache: no query over conversations.
+    assert total_row(again, "conversations") == ["All months", "3", "2"]
+    assert not [q for q in queries if "conversations_conversation" in q["sql"]]
+    settings.REPORT_CACHE_SECONDS = 0
+    assert total_row(bob_client.get(REPORTS), "conversations") == ["All months", "4", "3"]
+
+
+def test_kept_figures_are_never_another_teams(client, bob, carol, alice, wigan, leigh, settings):
+    settings.REPORT_CACHE_SECONDS = 300
+    join_team(bob, leigh)
+    ConversationFactory(
+        person=PersonFactory(team=wigan, created_by=alice),
+        recorded_by=alice,
+        happened_at=this_month_at(),
+    )
+    client.force_login(bob)
+    both = client.get(REPORTS)
+    assert total_row(both, "conversations")[1] == "1"
+    assert total_row(client.get(REPORTS, {"team": leigh.pk}), "conversations")[1] == "0"
+    leigh_manager = UserFactory(role=Role.MANAGER, teams=[leigh])
+    client.force_login(leigh_manager)
+    assert total_row(client.get(REPORTS), "conversations")[1] == "0"
