@@ -143,7 +143,8 @@ def test_pages_renew_the_idle_clock_at_most_once_a_minute(sign_in_through_the_pa
     session.save()
     page = web.get("/")
     seconds = int(page.text.split('data-session-seconds="')[1].split('"')[0])
-    assert 3600 - 52 <= seconds <= 3600 - 50
+    # (A few seconds more may pass on a busy machine.)
+    assert 3600 - 60 <= seconds <= 3600 - 50
     # Stay signed in renews at once.
     csrf = web.cookies["csrftoken"]
     answer = web.post("/accounts/keep-alive/", headers={"X-CSRFToken": csrf})
