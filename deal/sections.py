@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Func, QuerySet, Subquery
 from django.http import HttpRequest
 
 # Gives the section's template context, or None when it has nothing to show
@@ -74,9 +74,14 @@ MY_WORK_LIST_LENGTH = 10
 
 def first_and_more(queryset: QuerySet, length: int = MY_WORK_LIST_LENGTH) -> tuple[list, int]:
     """The first `length` rows of a list and how many more there are, in one
-    round trip: each row carries the count of them all (a window count, the
-    same work for the database as a COUNT, without a second query)."""
-    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:length])
+    round trip: each row carries the count of them all, a subquery the
+    database runs once."""
+    in_all = queryset.order_by().values_list(Func("pk", function="COUNT"))
+    # The rows shown are picked from the list's own table first (its order
+    # is often a CASE no index holds, so every row is sorted), and only
+    # those few are then joined to their person, conversation and staff.
+    shown = queryset.values("pk")[:length]
+    rows = list(queryset.filter(pk__in=Subquery(shown)).annotate(rows_in_all=Subquery(in_all)))
     in_all = rows[0].rows_in_all if rows else 0
     return rows, max(in_all - length, 0)
 
