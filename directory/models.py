@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conversations.models import ActionStatus, AgreedAction
+from people.models import Person
 from people.search import normalise_name
 
 
@@ -215,6 +216,19 @@ class ConnectionQuerySet(models.QuerySet["Connection"]):
 
     def of_teams(self, team_ids) -> ConnectionQuerySet:
         return self.filter(action__team_id__in=team_ids)
+
+    def visible_to(self, user) -> ConnectionQuerySet:
+        """The live connections of the user's teams' actions, leaving out a
+        restricted person's that the user may not open now, as their actions
+        are left out of every list (AgreedActionQuerySet.visible_to). A
+        subquery: no query of its own."""
+        if not user.is_authenticated:
+            return self.none()
+        return (
+            self.live()
+            .of_teams(user.team_ids())
+            .exclude(action__person__in=Person.objects.closed_to(user))
+        )
 
 
 class Connection(models.Model):

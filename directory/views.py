@@ -79,10 +79,10 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     team_ids = request.user.team_ids()
-    # The people of my own teams connected to it: another team's never show.
+    # The people of my own teams connected to it: another team's never show,
+    # nor a restricted record closed to me (in the list or the count).
     connections = (
-        Connection.objects.live()
-        .of_teams(team_ids)
+        Connection.objects.visible_to(request.user)
         .filter(service=service)
         .select_related("action__person")
         .order_by("-action__created_at", "-id")

@@ -277,6 +277,10 @@ class AddPersonForm(PersonForm):
         # the box to answer it) stays on the page while they are fixed.
         # Each with `closed`: a restricted record this user may not open is
         # named, so nobody adds the person twice, and nothing more is shown.
+        # Unlike the search box (PersonQuerySet.search), this may match a
+        # closed record by its NHS number (or name and date of birth): a
+        # second record for the same person is the greater harm, and the
+        # warning shows only the name of one the user is about to add anyway.
         self.likely_duplicates = list(
             Person.objects.visible_to(self.user)
             .with_closed_to(self.user)

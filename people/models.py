@@ -76,23 +76,38 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def with_profile_joins(self) -> PersonQuerySet:
         return self.select_related("team", "named_worker")
 
-    def search(self, query: SearchQuery) -> PersonQuerySet:
-        """Filter by what a search box was given (see people.search.parse_search)."""
-        qs = self
-        if query.nhs_number:
-            qs = qs.filter(nhs_number=query.nhs_number)
-        if query.postcode:
-            qs = qs.filter(postcode=query.postcode)
-        if query.postcode_outward:
-            qs = qs.filter(postcode_outward=query.postcode_outward)
-        if query.date_of_birth:
-            qs = qs.filter(date_of_birth=query.date_of_birth)
+    def search(self, query: SearchQuery, *, user=None) -> PersonQuerySet:
+        """Filter by what a search box was given (see people.search.parse_search).
+
+        Given the user searching, a record closed to them (closed_to) is
+        matched by its name words alone: an NHS number, date of birth,
+        postcode or postcode area never selects it, or finding it by one and
+        not by a digit changed would confirm what the restriction keeps from
+        them. Its name still finds it, so nobody adds the person twice."""
+        names = Q()
         for term in query.name_terms:
             # search_names holds every name word with a space before it, so
             # " jo" finds a word starting "jo" anywhere in the names. On
             # PostgreSQL a trigram index serves this LIKE (people migration 0002).
-            qs = qs.filter(search_names__contains=f" {term}")
-        return qs
+            names &= Q(search_names__contains=f" {term}")
+        identifiers = Q()
+        if query.nhs_number:
+            identifiers &= Q(nhs_number=query.nhs_number)
+        if query.postcode:
+            identifiers &= Q(postcode=query.postcode)
+        if query.postcode_outward:
+            identifiers &= Q(postcode_outward=query.postcode_outward)
+        if query.date_of_birth:
+            identifiers &= Q(date_of_birth=query.date_of_birth)
+        qs = self.filter(names)
+        if user is None or not identifiers:
+            return qs.filter(identifiers)
+        # A subquery, as in the lists that leave closed records out: no query
+        # of its own, and the identifier's or the names' index still leads.
+        closed = Person.objects.closed_to(user).values("pk")
+        if not query.name_terms:
+            return qs.filter(identifiers).exclude(pk__in=closed)
+        return qs.filter(identifiers | Q(pk__in=closed))
 
     def likely_duplicates(
         self,

@@ -44,7 +44,7 @@ def find(request: HttpRequest) -> HttpResponse:
         .select_related("named_worker")
     )
     if not query.is_empty:
-        people = people.search(query)
+        people = people.search(query, user=request.user)
         audit_record(
             actor=Actor.from_request(request),
             action=AuditAction.SEARCH,

@@ -1,14 +1,21 @@
 """The directory's pages: finding groups, a group's page, adding, changing
 and retiring groups, and who may do what."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from conversations.models import ActionStatus, Owner
+from deal.audit import Actor
+from deal.models import Role
 from directory.factories import CategoryFactory, ServiceFactory
 from directory.models import Connection, Service, ServiceStatus
-from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory
+from people import services as people_services
+from people.models import BREAK_GLASS_HOURS, BreakGlass
+from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory, UserFactory
 from tests.pages import assert_error_summary_links_resolve, error_messages
 
 LIST = "/directory/"
@@ -397,3 +404,107 @@ def test_back_then_adding_the_group_again_does_not_add_it_twice(app_for, bob):
     page = form.submit(name="save").follow()
     assert "St Mary’s choir is already added" in page.text
     assert Service.objects.count() == 1
+
+
+# --- Restricted records -------------------------------------------------------------
+
+
+@pytest.fixture
+def erin(wigan):
+    """A worker of the Wigan team, not named on Peggy's restriction."""
+    return UserFactory(
+        email="erin@example.org", full_name="Erin Colleague", role=Role.FRONTLINE, teams=[wigan]
+    )
+
+
+@pytest.fixture
+def restricted_peggy(person, alice, bob):
+    """Peggy's record, restricted by Bob (the manager) to Alice."""
+    people_services.person_restrict(
+        actor=Actor(user=bob), person=person, named=[alice], reason="Her daughter works in the team"
+    )
+    person.refresh_from_db()
+    return person
+
+
+def _connected(page) -> str:
+    return page.html.select_one("section[aria-labelledby=connected-heading]").get_text(
+        " ", strip=True
+    )
+
+
+def test_a_group_page_leaves_out_a_restricted_record_closed_to_me(
+    app_for, alice, bob, erin, wigan, walking_group, restricted_peggy
+):
+    action = _connect(restricted_peggy, walking_group, by=alice)
+    action.what = "Go on the Thursday walk with her sister"
+    action.save()
+    ron = PersonFactory(given_name="Ron", family_name="Open", team=wigan, created_by=alice)
+    _connect(ron, walking_group, by=alice)
+
+    # Alice is named on the restriction: she sees Peggy and what was agreed.
+    text = _connected(app_for(alice).get(walking_group.get_absolute_url()))
+    assert "Hughes" in text and action.what in text
+    assert "2 people connected by your team" in text
+
+    # Erin is not named and has no opening: neither Peggy nor her action,
+    # and the count leaves her out too.
+    text = _connected(app_for(erin).get(walking_group.get_absolute_url()))
+    assert "Ron" in text
+    assert "Hughes" not in text and "Peggy" not in text and action.what not in text
+    assert "1 person connected by your team" in text
+
+    # An opening that has run out opens nothing.
+    now = timezone.now()
+    BreakGlass.objects.create(
+        person=restricted_peggy,
+        team=wigan,
+        user=erin,
+        reason="They rang the duty line about the walk",
+        at=now - dt.timedelta(hours=BREAK_GLASS_HOURS, minutes=1),
+        until=now - dt.timedelta(minutes=1),
+    )
+    text = _connected(app_for(erin).get(walking_group.get_absolute_url()))
+    assert "Hughes" not in text and action.what not in text
+    assert "1 person connected by your team" in text
+
+    # A running opening shows her, as it opens the rest of her record.
+    BreakGlass.objects.create(
+        person=restricted_peggy,
+        team=wigan,
+        user=erin,
+        reason="They rang the duty line about the walk",
+        until=now + dt.timedelta(minutes=5),
+    )
+    text = _connected(app_for(erin).get(walking_group.get_absolute_url()))
+    assert "Hughes" in text and action.what in text
+    assert "2 people connected by your team" in text
+
+
+def test_the_directory_export_and_list_name_no_restricted_person(
+    app_for, alice, erin, walking_group, restricted_peggy
+):
+    action = _connect(restricted_peggy, walking_group, by=alice)
+    app = app_for(erin)
+    for url in (LIST, LIST + "?q=walking", "/directory/export.json"):
+        text = app.get(url).text
+        assert "Hughes" not in text and "Peggy" not in text and action.what not in text, url
+
+
+def test_a_group_page_with_restricted_records_takes_the_same_queries_for_5_and_50(
+    client, alice, bob, erin, wigan, walking_group
+):
+    def connect(count):
+        for _ in range(count):
+            person = PersonFactory(team=wigan, created_by=alice)
+            people_services.person_restrict(
+                actor=Actor(user=bob), person=person, named=[alice], reason="A member of staff"
+            )
+            _connect(person, walking_group, by=alice)
+            _connect(PersonFactory(team=wigan, created_by=alice), walking_group, by=alice)
+
+    client.force_login(erin)
+    connect(5)
+    five = _queries(client, walking_group.get_absolute_url())
+    connect(45)
+    assert _queries(client, walking_group.get_absolute_url()) == five

@@ -673,3 +673,45 @@ def test_a_manager_named_on_it_sees_the_transfers_details(app_for, bob, carol, l
     shown = page.html.select_one("#transfer-person").get_text(" ", strip=True)
     assert "born 27 March 1951" in shown and "Restricted" in shown
     assert page.html.select_one("#transfer-restricted") is None
+
+
+def _found(app, typed: str) -> list[str]:
+    page = app.get("/people/", {"q": typed})
+    return [row.get_text(" ", strip=True) for row in page.html.select("tbody tr")]
+
+
+def test_search_never_confirms_a_closed_records_nhs_number_birth_date_or_postcode(
+    app_for, alice, erin, restricted
+):
+    restricted.nhs_number = "9434765919"
+    restricted.date_of_birth = dt.date(1948, 3, 12)
+    restricted.postcode = "WN1 1AA"
+    restricted.save()
+    app = app_for(erin)
+    for typed in ("9434765919", "943 476 5919", "12/03/1948", "WN1 1AA", "wn11aa", "WN1"):
+        assert _found(app, typed) == [], typed
+    # Her name still finds her (name and "Restricted"), so nobody adds her
+    # twice; a date typed with it counts for nothing, so the right one finds
+    # her no more than a wrong one.
+    for typed in ("Hughes", "Hughes 12/03/1948", "Hughes 1/1/1990"):
+        (row,) = _found(app, typed)
+        assert "Hughes, Margaret" in row and "Restricted" in row, typed
+    # Alice, named on the restriction, finds her by any of them.
+    for typed in ("9434765919", "12/03/1948", "WN1 1AA", "WN1", "Hughes 12/03/1948"):
+        assert len(_found(app_for(alice), typed)) == 1, typed
+    assert _found(app_for(alice), "Hughes 1/1/1990") == []
+
+
+def test_search_by_nhs_number_finds_a_closed_record_once_opened(app_for, erin, restricted):
+    restricted.nhs_number = "9434765919"
+    restricted.save()
+    app = app_for(erin)
+    assert _found(app, "9434765919") == []
+    BreakGlass.objects.create(
+        person=restricted,
+        team=restricted.team,
+        user=erin,
+        reason=REASON,
+        until=timezone.now() + dt.timedelta(minutes=5),
+    )
+    assert len(_found(app, "9434765919")) == 1
