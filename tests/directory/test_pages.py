@@ -489,6 +489,11 @@ def test_the_directory_export_and_list_name_no_restricted_person(
     for url in (LIST, LIST + "?q=walking", "/directory/export.json"):
         text = app.get(url).text
         assert "Hughes" not in text and "Peggy" not in text and action.what not in text, url
+    # The Open Referral export is the directory alone: it names nobody, even
+    # for someone who may open the record.
+    export = app_for(alice).get("/directory/export.json").text
+    assert "Thursday walking group" in export
+    assert "Hughes" not in export and action.what not in export
 
 
 def test_a_group_page_with_restricted_records_takes_the_same_queries_for_5_and_50(
