@@ -11,13 +11,13 @@ class ConversationsConfig(AppConfig):
         from conversations.decision_sections import (
             register_sections as register_decision_sections,
         )
-        from conversations.open_work import hand_on_actions, open_actions
+        from conversations.open_work import hand_on_actions, open_actions, people_of_actions
         from conversations.receivers import move_actions_with_person, move_decisions_with_person
         from conversations.reports import register_sqlite_median
         from conversations.sections import register_sections
         from conversations.team_figures import ACTIONS, DECISIONS, DRAFTS, REVIEWS
         from deal import team_figures
-        from deal.open_work import register, register_mover
+        from deal.open_work import register, register_mover, register_people_of
         from deal.permissions import Capability, user_can
         from deal.sections import NavItem, register_navigation
         from people.signals import person_moved_team
@@ -25,6 +25,7 @@ class ConversationsConfig(AppConfig):
         register(open_actions)
         connection_created.connect(register_sqlite_median)
         register_mover(hand_on_actions)
+        register_people_of(people_of_actions)
         team_figures.register(ACTIONS)
         team_figures.register(DRAFTS)
         team_figures.register(REVIEWS)

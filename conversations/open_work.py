@@ -8,19 +8,27 @@ from django.utils import timezone
 from conversations.models import AgreedAction, FollowUp, FollowUpKind, Owner
 from deal.audit import audit_record
 from deal.models import AuditAction
+from people.models import Person
 
 LABEL = "open actions they are responsible for"
 
 
-def open_actions(user) -> tuple[str, dict[int, int]]:
-    rows = (
-        AgreedAction.objects.open()
-        .responsible(user)
-        .values("team_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+def open_actions(user, closed_to=None) -> tuple[str, dict[int, int]]:
+    actions = AgreedAction.objects.open().responsible(user)
+    if closed_to is not None:
+        actions = actions.filter(person__in=Person.objects.closed_to(closed_to))
+    rows = actions.values("team_id").annotate(n=Count("id")).order_by()
     return LABEL, {row["team_id"]: row["n"] for row in rows}
+
+
+def people_of_actions(worker, team_id: int) -> set[int]:
+    return set(
+        AgreedAction.objects.open()
+        .responsible(worker)
+        .filter(team_id=team_id)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
 
 
 def hand_on_actions(*, actor, worker, team_id: int, colleague_for) -> tuple[str, int]:

@@ -21,7 +21,13 @@ from django.views.decorators.http import require_POST
 
 from deal import pulse
 from deal.audit import Actor
-from deal.hand_on import hand_on, managed_teams, work_held
+from deal.hand_on import (
+    hand_on,
+    managed_teams,
+    restricted_note_text,
+    restricted_work,
+    work_held,
+)
 from deal.models import Membership
 from deal.permissions import Capability, manager_only, user_can
 from deal.sections import sections_for
@@ -162,11 +168,15 @@ def hand_on_work(request: HttpRequest, pk: int) -> HttpResponse:
                     "form": form,
                     "worker": worker,
                     "colleagues": colleagues,
-                    "held": work_held(worker, team),
+                    "held": work_held(worker, team, request.user),
+                    "restricted": [
+                        restricted_note_text(note, done=False)
+                        for note in restricted_work(worker, team, colleagues, request.user)
+                    ],
                 },
             )
         try:
-            step, made_now = hand_on(
+            step, made_now, notes = hand_on(
                 actor=Actor.from_request(request),
                 team=team,
                 worker=worker,
@@ -179,6 +189,8 @@ def hand_on_work(request: HttpRequest, pk: int) -> HttpResponse:
             if made_now:
                 moved = ", ".join(f"{n} {label}" for label, n in step.moved.items())
                 messages.success(request, f"{worker.full_name}’s work is handed on: {moved}")
+                for note in notes:
+                    messages.warning(request, restricted_note_text(note, done=True))
             else:
                 messages.info(request, f"{worker.full_name}’s work was already handed on")
             return redirect("team:overview")

@@ -6,16 +6,28 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
-        from deal.open_work import register, register_mover
+        from deal.open_work import (
+            register,
+            register_mover,
+            register_people_of,
+            register_restriction_notes,
+        )
         from deal.permissions import Capability, register_record_check, user_can
         from deal.sections import NavItem, register_navigation
-        from people.open_work import hand_on_named_people, named_worker_people
+        from people.open_work import (
+            hand_on_named_people,
+            hand_on_restriction_notes,
+            named_worker_people,
+            people_named_for,
+        )
         from people.sections import register_sections
         from people.services import check_restriction
 
         register_record_check(check_restriction)
         register(named_worker_people)
         register_mover(hand_on_named_people)
+        register_people_of(people_named_for)
+        register_restriction_notes(hand_on_restriction_notes)
         register_sections()
         from people.subject_access import register_exporters
 

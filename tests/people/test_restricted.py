@@ -471,14 +471,114 @@ def test_a_restricted_record_transferred_is_named_to_whoever_asked(
     assert not Person.objects.closed_to(carol).exists()
 
 
-def test_handing_on_names_the_colleague_on_the_restriction(alice, bob, erin, wigan, restricted):
+def _hand_on_through_the_pages(app, team, worker, colleague):
+    """The manager chooses whose work and who takes it on; returns the check
+    page and the page after confirming."""
+    form = app.get(f"/team/{team.pk}/hand-on/?worker={worker.pk}").forms[1]
+    form["colleagues"] = [str(colleague.pk)]
+    check = form.submit()
+    return check, check.forms[1].submit("confirm").follow()
+
+
+@pytest.mark.parametrize("taker", ["bob", "erin"])
+def test_a_manager_not_named_cannot_open_a_restricted_record_by_handing_it_on(
+    taker, request, app_for, alice, bob, wigan, restricted, records
+):
+    """Bob, not named, hands Alice's work on to himself (or to Erin, whose
+    relative the record may be): nobody is added to the restriction."""
+    colleague = request.getfixturevalue(taker)
     restricted.named_worker = alice
     restricted.save()
-    hand_on(actor=Actor(user=bob), team=wigan, worker=alice, colleagues=[erin], key=uuid.uuid4())
+    check, done = _hand_on_through_the_pages(app_for(bob), wigan, alice, colleague)
+    moves = check.html.select_one("#hand-on-moves").get_text(" ", strip=True)
+    assert (
+        "1 open actions they are responsible for, including 1 on records restricted from you"
+        in (moves)
+    )
+    assert "1 people they are named worker for, including 1 on records restricted from you" in moves
+    told = check.html.select_one("#hand-on-restricted").get_text(" ", strip=True)
+    assert (
+        f"Margaret Hughes’s record is restricted and stays so. {colleague.full_name} will need"
+        " to give a reason to open it, or someone named on it can add them on its restriction"
+        " page." in told
+    )
+    result = done.html.main.get_text(" ", strip=True)
+    assert "Alice Worker’s work is handed on" in result
+    assert f"{colleague.full_name} will need to give a reason to open it" in result
+    restricted.refresh_from_db()
+    # The work moved, the restriction did not.
+    assert restricted.named_worker == colleague
+    assert records["action"].__class__.objects.get(pk=records["action"].pk).responsible == colleague
+    assert list(restricted.restricted_to.all()) == [alice]
+    assert not BreakGlass.objects.exists()
+    page = app_for(colleague).get(f"/people/{restricted.pk}/", status=403)
+    assert "This record is restricted" in page.text
+    logged = AuditEvent.objects.get(
+        object_type="people.person", object_id=str(restricted.pk), detail__contains="handed on"
+    )
+    assert "not named on the restriction" in logged.detail
+
+
+def test_a_manager_named_on_it_hands_it_on_and_the_colleague_is_named(
+    app_for, alice, bob, erin, wigan, restricted, records
+):
+    restricted.named_worker = alice
+    restricted.save()
+    restricted.restricted_to.add(bob)
+    check, done = _hand_on_through_the_pages(app_for(bob), wigan, alice, erin)
+    moves = check.html.select_one("#hand-on-moves").get_text(" ", strip=True)
+    assert "restricted from you" not in moves
+    told = check.html.select_one("#hand-on-restricted").get_text(" ", strip=True)
+    assert "Erin Colleague will be named on its restriction, as you may open it" in told
+    assert "Erin Colleague is now named on its restriction" in done.text
     restricted.refresh_from_db()
     assert restricted.named_worker == erin
+    assert set(restricted.restricted_to.all()) == {alice, bob, erin}
+    assert app_for(erin).get(f"/people/{restricted.pk}/").status_code == 200
+    logged = AuditEvent.objects.get(
+        user=bob,
+        object_type="people.person",
+        object_id=str(restricted.pk),
+        detail__contains="handed on",
+    )
+    assert "now named on the restriction by Bob Manager (named on the restriction)" in (
+        logged.detail
+    )
+    assert f"named staff added: user {erin.pk}" in logged.detail
+
+
+def test_a_manager_who_gave_a_reason_may_name_the_colleague_as_on_the_restriction_page(
+    alice, bob, erin, wigan, restricted
+):
+    """A manager holding a break-glass opening may change who is named on the
+    restriction page, so handing on may name the colleague too, and the log
+    says which opening allowed it."""
+    restricted.named_worker = alice
+    restricted.save()
+    opening = services.break_glass_open(actor=Actor(user=bob), person=restricted, reason=REASON)
+    _step, _made, notes = hand_on(
+        actor=Actor(user=bob), team=wigan, worker=alice, colleagues=[erin], key=uuid.uuid4()
+    )
+    assert [(n.person_name, n.named) for n in notes] == [("Margaret Hughes", True)]
     assert set(restricted.restricted_to.all()) == {alice, erin}
-    assert not Person.objects.closed_to(erin).exists()
+    logged = AuditEvent.objects.get(
+        user=bob,
+        object_type="people.person",
+        object_id=str(restricted.pk),
+        detail__contains="handed on",
+    )
+    assert f"(opened giving a reason (break-glass {opening.pk}))" in logged.detail
+
+
+def test_a_colleague_named_already_is_not_warned_about(
+    app_for, alice, bob, erin, wigan, restricted
+):
+    restricted.named_worker = alice
+    restricted.save()
+    restricted.restricted_to.add(erin)
+    check, _done = _hand_on_through_the_pages(app_for(bob), wigan, alice, erin)
+    assert check.html.select_one("#hand-on-restricted") is None
+    assert "including 1 on records restricted from you" in check.text
 
 
 @pytest.mark.parametrize(
