@@ -101,17 +101,17 @@ def draft_link(key: str, team_id: int, user_id: int) -> str:
 
 ACTIONS = FigureGroup(
     columns=[
-        ("open", "Open actions", "open actions"),
-        ("overdue", "Overdue", "overdue actions"),
-        ("this_week", f"Due in the next {DUE_SOON_DAYS} days", "actions due soon"),
-        ("done", f"Done in the last {RECENTLY_CLOSED_DAYS} days", "actions done recently"),
+        ("open", "Open actions", "open action{s}"),
+        ("overdue", "Overdue", "overdue action{s}"),
+        ("this_week", f"Due in the next {DUE_SOON_DAYS} days", "action{s} due soon"),
+        ("done", f"Done in the last {RECENTLY_CLOSED_DAYS} days", "action{s} done recently"),
     ],
     counts=action_counts,
     link=action_link,
     order=10,
 )
 DRAFTS = FigureGroup(
-    columns=[("drafts", "Drafts older than a week", "drafts older than a week")],
+    columns=[("drafts", "Drafts older than a week", "draft{s} older than a week")],
     counts=draft_counts,
     link=draft_link,
     order=20,
@@ -161,8 +161,8 @@ def decision_link(key: str, team_id: int, user_id: int) -> str:
 
 DECISIONS = FigureGroup(
     columns=[
-        ("waiting", "Decisions waiting for backing", "decisions waiting for backing"),
-        ("reviews_due", "Due for review", "decisions due for review"),
+        ("waiting", "Decisions waiting for backing", "decision{s} waiting for backing"),
+        ("reviews_due", "Due for review", "decision{s} due for review"),
     ],
     counts=decision_counts,
     link=decision_link,
@@ -193,7 +193,7 @@ REVIEWS = FigureGroup(
         (
             "reviews",
             "Conversations waiting for review",
-            f"conversations from the last {REVIEW_WITHIN_DAYS} days waiting for your review",
+            f"conversation{{s}} from the last {REVIEW_WITHIN_DAYS} days waiting for your review",
         )
     ],
     counts=review_counts,

@@ -24,7 +24,8 @@ Counts = dict[tuple[int, int], dict[str, int]]
 
 @dataclass(frozen=True)
 class FigureGroup:
-    # (key, column heading, words for a screen reader after the number)
+    # (key, column heading, words for a screen reader after the number, with
+    # {s} where the plural takes an s: "overdue action{s}")
     columns: Sequence[tuple[str, str, str]]
     # (team ids, the manager viewing) -> the counts that manager may see
     counts: Callable[[Sequence[int], Any], Counts]

@@ -74,7 +74,11 @@ def team_rows(teams: list, viewer) -> tuple[list[dict], list]:
                 for key, _heading, words in group.columns:
                     n = mine.get(key, 0)
                     cells.append(
-                        {"n": n, "href": group.link(key, team.pk, member.pk), "words": words}
+                        {
+                            "n": n,
+                            "href": group.link(key, team.pk, member.pk),
+                            "words": words.format(s="" if n == 1 else "s"),
+                        }
                     )
             holds = any(cell["n"] for cell in cells)
             # A leaver stays in the list while they hold anything, to be handed on.

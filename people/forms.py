@@ -515,7 +515,8 @@ class BreakGlassForm(GovukFormMixin, forms.Form):
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
-        if len(reason) < BREAK_GLASS_REASON_MIN:
+        # Counted in letters and digits: a row of dots or dashes is no reason.
+        if sum(ch.isalnum() for ch in reason) < BREAK_GLASS_REASON_MIN:
             raise ValidationError(
                 "Say more about why you need to open this record, "
                 f"in at least {BREAK_GLASS_REASON_MIN} characters"

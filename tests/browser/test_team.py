@@ -73,7 +73,7 @@ def test_a_manager_uses_the_team_view_on_a_phone(
     assert PulseAnswer.objects.count() == 7
 
     # A figure opens the list behind it.
-    page.get_by_role("link", name="overdue actions: Alice Worker").click()
+    page.get_by_role("link", name="overdue action: Alice Worker").click()
     expect(page.get_by_role("heading", name="1 action")).to_be_visible()
     page.go_back()
 
@@ -103,7 +103,7 @@ def test_a_manager_uses_the_team_view_on_a_phone(
 
     # The drafts list behind a figure.
     page.goto(f"{live_server.url}/team/")
-    page.get_by_role("link", name="drafts older than a week").first.click()
+    page.get_by_role("link", name="older than a week:").first.click()
     expect(page.get_by_role("heading", name="Drafts older than a week")).to_be_visible()
     axe_check(page)
     assert_no_sideways_scrolling(page)

@@ -610,6 +610,11 @@ def test_a_form_sent_to_a_restricted_record_changes_nothing(
         ("x" * 1001, "Your reason must be 1000 characters or fewer"),
         ("A reason with a \x00 in it", None),
         ("          ", "Enter why you need to open this record"),
+        # Seen: a row of dots opened the record for 8 hours.
+        (
+            "." * 25,
+            "Say more about why you need to open this record, in at least 10 characters",
+        ),
     ],
 )
 def test_hostile_reasons_are_refused_with_the_page_again(app_for, erin, restricted, reason, error):

@@ -178,3 +178,19 @@ def test_demo_data_shows_one_teams_pulse_and_a_comment(db, client, monkeypatch):
     worker = User.objects.get(email="worker@example.org")
     client.force_login(worker)
     assertContains(client.get("/"), "New comments from your manager")
+
+
+def test_the_team_view_says_fewer_than_five_not_how_many(client, bob, wigan):
+    """Seen: three answers showed "3 … Too few answers" on the team view,
+    while the reports say only "Fewer than 5"."""
+    from deal.models import PulseAnswer
+    from deal.pulse import recent_months
+
+    month = recent_months(2)[0]
+    for _ in range(3):
+        PulseAnswer.objects.create(team=wigan, month=month, can_act=4)
+    client.force_login(bob)
+    page = client.get("/team/").content.decode()
+    row = page.split(month.strftime("%B %Y"))[1].split("</tr>")[0]
+    assert "Fewer than 5" in row
+    assert ">3<" not in row

@@ -241,10 +241,10 @@ def test_each_figure_and_its_list_agree_on_a_restricted_persons_work(
     # figures nor the lists behind them, so each number is its list's length.
     expected = {
         "open actions": 3,
-        "overdue actions": 1,
-        "actions due soon": 1,
-        "actions done recently": 1,
-        "drafts older than a week": 1,
+        "overdue action": 1,
+        "action due soon": 1,
+        "action done recently": 1,
+        "draft older than a week": 1,
         "decisions waiting for backing": 2,
         "decisions due for review": 2,
     }
@@ -267,3 +267,15 @@ def test_a_manager_named_on_the_record_counts_its_work_and_lists_it(
     listed = app.get(link["href"])
     assert listed.context["page"].paginator.count == 2
     assert "Restricted task" in listed.text
+
+
+def test_a_figure_of_one_reads_as_one_to_a_screen_reader(bob_client, work):
+    """Seen: "1 decisions waiting for backing: Erin Colleague"."""
+    page = bob_client.get(TEAM).content.decode()
+    assert (
+        '1<span class="govuk-visually-hidden"> decision waiting for backing: Erin Colleague' in page
+    )
+    assert (
+        '2<span class="govuk-visually-hidden"> decisions waiting for backing: Alice Worker' in page
+    )
+    assert " decisions waiting for backing: Erin" not in page
