@@ -7,7 +7,8 @@ from django.db.models import Count
 from deal.audit import audit_record
 from deal.models import AuditAction
 from deal.open_work import RestrictedNote
-from people.models import BreakGlass, Person, PersonStatus
+from people.models import Person, PersonStatus
+from people.services import may_open_because
 
 LABEL = "people they are named worker for"
 
@@ -26,17 +27,6 @@ def people_named_for(worker, team_id: int) -> set[int]:
             named_worker=worker, team_id=team_id, status=PersonStatus.OPEN
         ).values_list("pk", flat=True)
     )
-
-
-def may_open_because(user, person: Person) -> str:
-    """Why this member of staff may open a restricted record now, in words for
-    the audit log, or "" if they may not (PersonQuerySet.closed_to)."""
-    if person.restricted_to.filter(pk=user.pk).exists():
-        return "named on the restriction"
-    opening = BreakGlass.objects.open_for(user).filter(person=person).order_by("-until").first()
-    if opening is not None:
-        return f"opened giving a reason (break-glass {opening.pk})"
-    return ""
 
 
 def hand_on_named_people(*, actor, worker, team_id: int, colleague_for) -> tuple[str, int]:

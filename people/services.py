@@ -120,7 +120,14 @@ def person_update(
     person.full_clean(exclude=["created_by"])
     person.save(update_fields=[*changed, *extra, "updated_at"])
     if "team" in changed:
+        # Whoever moves it opened it (get_person_for): named on it or giving
+        # a reason, so naming them in its new team is theirs to do, and said.
+        because = may_open_because(actor.user, person) if person.is_restricted else ""
         _restriction_follows_move(person, newcomer=actor.user)
+        if because:
+            moved_words = f"; user {actor.user.pk} named on the restriction ({because})"
+        else:
+            moved_words = ""
         moved = [
             words
             for _receiver, words in person_moved_team.send(Person, person=person, actor=actor)
@@ -131,7 +138,8 @@ def person_update(
             action=AuditAction.CHANGE,
             obj=person,
             detail=f"Moved to team {person.team_id}"
-            + (f" with {', '.join(moved)}" if moved else ""),
+            + (f" with {', '.join(moved)}" if moved else "")
+            + moved_words,
         )
     audit_record(
         actor=actor,
@@ -347,6 +355,9 @@ def transfer_decide(
             detail=f"Declined transferring person {person.pk} to team {transfer.to_team_id}",
         )
         return transfer
+    # Read before the record leaves the team: whether the manager deciding may
+    # open it now (named on it, or holding a break-glass opening).
+    may_open = person.is_restricted and may_open_because(user, person)
     from_team = person.team
     person.team = transfer.to_team
     fields = ["team", "updated_at"]
@@ -356,7 +367,21 @@ def transfer_decide(
         person.named_worker = transfer.requested_by
         fields.append("named_worker")
     person.save(update_fields=fields)
-    _restriction_follows_move(person, newcomer=transfer.requested_by)
+    # Whoever asked is named on a restricted record only when the manager who
+    # accepts may open it themself, as with handing on (people.open_work):
+    # otherwise anyone in another team who knows a person's name and date of
+    # birth (the relative the restriction is for, or the member of staff whose
+    # own record it is) could ask for it and, once an unknowing manager
+    # accepts, open it without a reason. They give one instead.
+    _restriction_follows_move(person, newcomer=transfer.requested_by if may_open else None)
+    restriction = ""
+    if person.is_restricted:
+        restriction = (
+            f"; user {transfer.requested_by_id} named on the restriction by {user} ({may_open})"
+            if may_open
+            else f"; user {transfer.requested_by_id} not named on the restriction, as {user} "
+            "may not open the record: they give a reason to open it"
+        )
     moved = [
         words
         for _receiver, words in person_moved_team.send(
@@ -366,7 +391,9 @@ def transfer_decide(
     ]
     detail = (
         f"Transferred from team {from_team.pk} to team {transfer.to_team_id} at the request "
-        f"of user {transfer.requested_by_id}" + (f" with {', '.join(moved)}" if moved else "")
+        f"of user {transfer.requested_by_id}"
+        + (f" with {', '.join(moved)}" if moved else "")
+        + restriction
     )
     # Both sides: the record (which the receiving team now holds) and the
     # request (which the team that held it decided).
@@ -416,6 +443,17 @@ def check_restriction(request: HttpRequest, record) -> None:
     if not Person.objects.closed_to(request.user).filter(pk=person.pk).exists():
         return
     raise RecordRestricted(person)
+
+
+def may_open_because(user, person: Person) -> str:
+    """Why this member of staff may open a restricted record now, in words for
+    the audit log, or "" if they may not (PersonQuerySet.closed_to)."""
+    if person.restricted_to.filter(pk=user.pk).exists():
+        return "named on the restriction"
+    opening = BreakGlass.objects.open_for(user).filter(person=person).order_by("-until").first()
+    if opening is not None:
+        return f"opened giving a reason (break-glass {opening.pk})"
+    return ""
 
 
 def _restriction_follows_move(person: Person, *, newcomer) -> None:

@@ -45,6 +45,23 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _not_named_text(transfer, *, done: bool) -> str:
+    """Said plainly to a manager who may not open a restricted record: whoever
+    asked is not named on it (services.transfer_decide)."""
+    asker = transfer.requested_by.full_name
+    if done:
+        return (
+            f"{transfer.person.full_name}’s record stays restricted. As you may not open it, "
+            f"{asker}, who asked, is not named on it: they will need to give a reason to "
+            "open it, or someone named on it can add them on its restriction page."
+        )
+    return (
+        f"If you transfer it, it stays restricted. As you may not open it, {asker}, who "
+        "asked, will not be named on it: they will need to give a reason to open it, or "
+        "someone named on it can add them on its restriction page."
+    )
+
+
 @work_with_people
 def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = (
@@ -94,11 +111,22 @@ def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 f"{transfer.person.full_name}’s record has been transferred to {transfer.to_team}",
             )
+            person = transfer.person
+            if (
+                person.is_restricted
+                and not person.restricted_to.filter(pk=transfer.requested_by_id).exists()
+            ):
+                messages.warning(request, _not_named_text(transfer, done=True))
         else:
             messages.success(request, "The request has been declined")
         return redirect("people:transfers")
     return render(
         request,
         "people/transfer_decide.html",
-        {"transfer": transfer, "form": form, "named": named},
+        {
+            "transfer": transfer,
+            "form": form,
+            "named": named,
+            "not_named_text": _not_named_text(transfer, done=False) if transfer.closed else "",
+        },
     )

@@ -469,6 +469,10 @@ def test_a_restricted_record_transferred_is_named_to_whoever_asked(
     # Alice and Bob are not in Leigh: Carol, who asked, can open it there.
     assert list(restricted.restricted_to.all()) == [carol]
     assert not Person.objects.closed_to(carol).exists()
+    logged = AuditEvent.objects.get(object_type="people.person", detail__contains="Transferred")
+    assert f"user {carol.pk} named on the restriction by Bob Manager (named on the" in (
+        logged.detail
+    )
 
 
 def _hand_on_through_the_pages(app, team, worker, colleague):
@@ -756,15 +760,28 @@ def test_a_manager_not_named_decides_a_transfer_seeing_only_that_it_is_restricte
     # The way to the details is giving a reason.
     link = page.html.select_one("#transfer-restricted a")
     assert "This record is restricted" in bobs.get(link["href"], status=403).text
+    # Bob is told that Carol, who asked, will not be named on it.
+    warned = page.html.select_one("#transfer-not-named").get_text(" ", strip=True)
+    assert (
+        "If you transfer it, it stays restricted. As you may not open it, Carol Otherteam, who"
+        " asked, will not be named on it: they will need to give a reason to open it" in warned
+    )
     # Deciding needs no opening, and makes none.
     form = page.forms["transfer-form"]
     form["decision"] = "accept"
-    form.submit().follow()
+    done = form.submit().follow()
+    assert "Carol Otherteam, who asked, is not named on it" in done.text
     transfer.refresh_from_db()
     assert transfer.status == "accepted"
     assert not BreakGlass.objects.exists()
-    # Carol, who asked, is named on it in Leigh and opens it.
-    assert app_for(carol).get(f"/people/{restricted.pk}/").status_code == 200
+    # Asking for a record is no way round its restriction: Carol, who asked,
+    # is not named on it in Leigh, and gives a reason to open it.
+    restricted.refresh_from_db()
+    assert restricted.is_restricted and not restricted.restricted_to.exists()
+    refused = app_for(carol).get(f"/people/{restricted.pk}/", status=403)
+    assert "This record is restricted" in refused.text
+    logged = AuditEvent.objects.get(object_type="people.person", detail__contains="Transferred")
+    assert "not named on the restriction, as Bob Manager may not open the record" in logged.detail
 
 
 def test_a_manager_named_on_it_sees_the_transfers_details(app_for, bob, carol, leigh, restricted):
@@ -820,3 +837,21 @@ def test_search_by_nhs_number_finds_a_closed_record_once_opened(app_for, erin, r
         until=timezone.now() + dt.timedelta(minutes=5),
     )
     assert len(_found(app, "9434765919")) == 1
+
+
+def test_moving_a_restricted_record_to_another_of_ones_teams_says_who_is_named(
+    alice, leigh, restricted
+):
+    from deal.models import Membership
+
+    Membership.objects.create(user=alice, team=leigh, confirmed_at=timezone.now())
+    services.person_update(
+        actor=Actor(user=alice),
+        person=restricted,
+        fields={"team": leigh},
+        last_saved=restricted.updated_at.isoformat(),
+    )
+    restricted.refresh_from_db()
+    assert list(restricted.restricted_to.all()) == [alice]
+    logged = AuditEvent.objects.get(object_type="people.person", detail__contains="Moved to team")
+    assert f"user {alice.pk} named on the restriction (named on the restriction)" in logged.detail
