@@ -113,7 +113,7 @@ def test_a_manager_reviews_what_waits_for_review_on_a_phone(
     sign_in, phone_page, live_server, bob, alice, wigan, axe_check
 ):
     long_name = PersonFactory(
-        team=wigan, created_by=alice, given_name="M" * 150, family_name="Hughes"
+        team=wigan, created_by=alice, given_name="M" * 100, family_name="Hughes"
     )
     for n in range(3):
         at = timezone.now() - dt.timedelta(days=n + 1)

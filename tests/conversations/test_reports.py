@@ -37,7 +37,12 @@ def wigan_figures(alice, wigan):
     """Three conversations with two Wigan people this month, one with the
     theme "Money", and one done action."""
     money = ThemeFactory(name="Money")
-    first, second = (PersonFactory(team=wigan, created_by=alice) for _ in range(2))
+    # Names found in no heading or label of the page (a random "Chan" is in
+    # "Change in wellbeing"), so a test can show that no name is shown.
+    first, second = (
+        PersonFactory(team=wigan, created_by=alice, family_name=name)
+        for name in ("Quarmbyne", "Ollerenshawe")
+    )
     for person in (first, first, second):
         c = ConversationFactory(person=person, recorded_by=alice, happened_at=this_month_at())
         c.themes.add(money)
