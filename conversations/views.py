@@ -433,8 +433,6 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 def drafts(request: HttpRequest) -> HttpResponse:
     """Drafts of the user's teams left for more than a week, by who started
     them: the list behind the team view's figure."""
-    worker_id = _id_or_none(request.GET.get("worker"))
-    team_id = _id_or_none(request.GET.get("team"))
     found = (
         Conversation.objects.visible_to(request.user)
         .filter(
@@ -446,18 +444,27 @@ def drafts(request: HttpRequest) -> HttpResponse:
         .with_joins()
         .order_by("created_at", "id")
     )
-    worker = None
-    if worker_id is not None:
-        found = found.filter(recorded_by_id=worker_id)
-        worker = User.objects.filter(pk=worker_id, teams__in=request.user.team_ids()).first()
-    if team_id is not None:
-        found = found.filter(person__team_id=team_id)
+    found, worker = _of_worker_and_team(request, found)
     page = Paginator(found, DRAFTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "conversations/drafts.html",
         {"page": page, "worker": worker, "old_days": DRAFT_OLD_DAYS},
     )
+
+
+def _of_worker_and_team(request: HttpRequest, found):
+    """A team view list narrowed to the worker and team its figure was for
+    (?worker=&team=), and that worker when they are in the user's teams."""
+    worker_id = _id_or_none(request.GET.get("worker"))
+    team_id = _id_or_none(request.GET.get("team"))
+    worker = None
+    if worker_id is not None:
+        found = found.filter(recorded_by_id=worker_id)
+        worker = User.objects.filter(pk=worker_id, teams__in=request.user.team_ids()).first()
+    if team_id is not None:
+        found = found.filter(person__team_id=team_id)
+    return found, worker
 
 
 @never_cache
@@ -467,15 +474,8 @@ def reviews(request: HttpRequest) -> HttpResponse:
     review (review.waiting_for_review), newest first: the list behind the
     team view's figure, filtered by who recorded them and team. Each opens
     the conversation, where the manager comments and marks it reviewed."""
-    worker_id = _id_or_none(request.GET.get("worker"))
-    team_id = _id_or_none(request.GET.get("team"))
     found = review.waiting_for_review(request.user).with_joins().order_by("-completed_at", "-id")
-    worker = None
-    if worker_id is not None:
-        found = found.filter(recorded_by_id=worker_id)
-        worker = User.objects.filter(pk=worker_id, teams__in=request.user.team_ids()).first()
-    if team_id is not None:
-        found = found.filter(person__team_id=team_id)
+    found, worker = _of_worker_and_team(request, found)
     page = Paginator(found, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

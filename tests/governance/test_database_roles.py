@@ -34,7 +34,7 @@ def postgres():
         if os.environ.get("REQUIRE_POSTGRES"):
             pytest.fail("REQUIRE_POSTGRES is set but the tests are not on PostgreSQL")
         pytest.skip(
-            "needs PostgreSQL: SQLite has no database roles or grants to test; "
+            reason="needs PostgreSQL: SQLite has no database roles or grants to test; "
             "set DATABASE_URL to a PostgreSQL database (CI does, with REQUIRE_POSTGRES=1)"
         )
 
