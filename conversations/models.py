@@ -16,7 +16,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from deal.models import Team
-from people.models import Person
+from people.models import Person, leave_out_closed
 
 DUE_SOON_DAYS = 7
 
@@ -64,10 +64,11 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
     def visible_to(self, user) -> ConversationQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return (
-            self.filter(person__team_id__in=user.team_ids())
-            .exclude(status=ConversationStatus.DISCARDED)
-            .exclude(person__in=Person.objects.closed_to(user))
+        return leave_out_closed(
+            self.filter(person__team_id__in=user.team_ids()).exclude(
+                status=ConversationStatus.DISCARDED
+            ),
+            user,
         )
 
     def drafts_of(self, user) -> ConversationQuerySet:
@@ -258,12 +259,9 @@ class AgreedActionQuerySet(models.QuerySet["AgreedAction"]):
         if not user.is_authenticated:
             return self.none()
         # A restricted person's actions are left out for anyone who may not
-        # open their record now (PersonQuerySet.closed_to, a subquery: no
-        # query of its own).
-        return (
-            self.filter(team_id__in=user.team_ids())
-            .exclude(status=ActionStatus.DRAFT)
-            .exclude(person__in=Person.objects.closed_to(user))
+        # open their record now (PersonQuerySet.closed_ids).
+        return leave_out_closed(
+            self.filter(team_id__in=user.team_ids()).exclude(status=ActionStatus.DRAFT), user
         )
 
     def open(self) -> AgreedActionQuerySet:
@@ -525,9 +523,7 @@ class RiskDecisionQuerySet(models.QuerySet["RiskDecision"]):
         admin, in no team, sees none)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(team_id__in=user.team_ids()).exclude(
-            person__in=Person.objects.closed_to(user)
-        )
+        return leave_out_closed(self.filter(team_id__in=user.team_ids()), user)
 
     def waiting(self) -> RiskDecisionQuerySet:
         return self.filter(status=DecisionStatus.WAITING)

@@ -47,12 +47,15 @@ def timeline(request, person) -> dict:
 
 
 def my_actions(request, subject) -> dict:
+    # All open, so soonest due first is overdue first (overdue_first's CASE
+    # adds nothing), and action_responsible_idx gives them in that order.
+    # The list shows each action's person, so only that is joined.
     actions = (
         AgreedAction.objects.visible_to(request.user)
         .responsible(request.user)
         .overdue_or_due_soon()
-        .with_joins()
-        .overdue_first()
+        .select_related("person")
+        .order_by("due", "id")
     )
     shown, more = first_and_more(actions)
     return {
@@ -63,7 +66,11 @@ def my_actions(request, subject) -> dict:
 
 
 def drafts(request, subject) -> dict | None:
-    drafts = Conversation.objects.visible_to(request.user).drafts_of(request.user).with_joins()
+    drafts = (
+        Conversation.objects.visible_to(request.user)
+        .drafts_of(request.user)
+        .select_related("person")
+    )
     shown, more = first_and_more(drafts)
     if not shown:
         return None
@@ -74,7 +81,7 @@ def recent(request, subject) -> dict:
     conversations = (
         Conversation.objects.visible_to(request.user)
         .filter(recorded_by=request.user, status=ConversationStatus.COMPLETE)
-        .with_joins()
+        .select_related("person")
     )
     return {"recent": conversations[:MY_WORK_LIST_LENGTH]}
 

@@ -7,8 +7,8 @@ form took most of the page's time (the four wellbeing questions alone are 48
 options). `{% govuk_fields form %}` walks the same layout and writes the same
 GOV.UK markup with `format_html`: the same ids, classes, hints, error messages
 and `aria-describedby` as crispy-forms-gds, so tests, scripts and the error
-summary's links find the same page. `tests/deal/test_govuk_fields.py` holds
-the two renderings of each form that uses it to be the same.
+summary's links find the same page. `tests/conversations/test_record_form_rendering.py`
+holds the two renderings of each form that uses it to be the same.
 
 What is drawn: text, number and email inputs, textareas (with the character
 count), selects, radios, checkboxes, the GOV.UK date input, hidden inputs,

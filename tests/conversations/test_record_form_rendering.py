@@ -1,4 +1,4 @@
-"""The record form is drawn by deal.govuk_fields (fast) rather than
+"""The record form and the staff pulse are drawn by deal.govuk_fields (fast) rather than
 `{% crispy %}` (slow): the two must give the same page, field for field, so
 that what a worker sees, what a screen reader announces and where the error
 summary's links land do not change. Compared as parsed HTML (tags, attributes,
@@ -12,6 +12,7 @@ from django.template import Context, Template
 
 from conversations.forms import ConversationForm
 from deal.govuk_fields import render_form
+from deal.team_forms import PulseForm
 from tests.factories import (
     ConversationFactory,
     PersonFactory,
@@ -132,3 +133,21 @@ def test_the_record_page_uses_the_quick_drawing(alice_app, person):
     # Every field of the form is on the page, ready to fill in.
     for name in ("what_matters", "date_0", "time", "place", "kind", "themes", "notes"):
         assert name in form.fields
+
+
+def test_the_pulse_is_drawn_the_same():
+    crispy, ours = both(PulseForm)
+    assert ours == crispy
+    assert "Strongly disagree" in ours
+
+
+def test_the_pulse_sent_back_with_a_made_up_answer_is_drawn_the_same():
+    def make():
+        form = PulseForm({"can_act": "99", "backed": "4"})
+        form.is_valid()
+        return form
+
+    assert make().errors
+    crispy, ours = both(make)
+    assert ours == crispy
+    assert "Choose an answer from the list" in ours

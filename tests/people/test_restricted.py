@@ -855,3 +855,29 @@ def test_moving_a_restricted_record_to_another_of_ones_teams_says_who_is_named(
     assert list(restricted.restricted_to.all()) == [alice]
     logged = AuditEvent.objects.get(object_type="people.person", detail__contains="Moved to team")
     assert f"user {alice.pk} named on the restriction (named on the restriction)" in logged.detail
+
+
+def test_what_is_closed_is_read_once_a_request_and_again_after_a_reason(
+    erin, restricted, records, django_assert_num_queries
+):
+    """The lists leave out closed records by the ids read once for the user
+    (PersonQuerySet.closed_ids). Giving a reason in the same request is seen
+    at once: the record's conversations are then in the lists."""
+    from conversations.models import Conversation
+
+    assert not Conversation.objects.visible_to(erin).filter(person=restricted).exists()
+    with django_assert_num_queries(1):  # the list alone: what is closed is kept
+        assert not list(Conversation.objects.visible_to(erin).filter(person=restricted))
+    services.break_glass_open(actor=Actor(user=erin), person=restricted, reason=REASON)
+    assert list(Conversation.objects.visible_to(erin).filter(person=restricted)) == [
+        records["conversation"]
+    ]
+
+
+def test_a_restriction_set_in_a_request_is_seen_at_once_by_whoever_set_it(bob, alice, person):
+    from conversations.models import AgreedAction
+
+    AgreedActionFactory(conversation=ConversationFactory(person=person, recorded_by=alice))
+    assert AgreedAction.objects.visible_to(bob).filter(person=person).exists()
+    services.person_restrict(actor=Actor(user=bob), person=person, named=[alice], reason=REASON)
+    assert not AgreedAction.objects.visible_to(bob).filter(person=person).exists()
