@@ -186,27 +186,35 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Declared here rather than taken from the model, so that correcting a
+    # conversation reads who was there and its themes with the lists the page
+    # offers (TeamStaff, the themes) instead of once more each for the
+    # form's initial values. The services save them (ConversationContent).
+    staff_present = forms.ModelMultipleChoiceField(
+        label="Staff who were there",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Themes",
+        queryset=Theme.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Conversation
         fields = [
             "place",
-            "staff_present",
             "others_present",
             "kind",
-            "themes",
             "life_satisfaction",
             "worthwhile",
             "happiness",
             "anxiety",
         ]
-        widgets = {
-            "place": forms.RadioSelect,
-            "kind": forms.RadioSelect,
-            "staff_present": forms.CheckboxSelectMultiple,
-            "themes": forms.CheckboxSelectMultiple,
-        }
-        labels = {"staff_present": "Staff who were there"}
+        widgets = {"place": forms.RadioSelect, "kind": forms.RadioSelect}
 
     def __init__(
         self,
@@ -236,6 +244,13 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
         entries = person.entries.filter(Q(archived_at__isnull=True) | has["entries"]).order_by(
             "kind", "recorded_at", "id"
         )
+        chosen_here = Value(False)
+        if self.instance.pk:
+            chosen_here = Exists(
+                Conversation.profile_entries.through.objects.filter(
+                    conversation=self.instance.pk, profileentry=OuterRef("pk")
+                )
+            )
         self.fields["noticed"].queryset = entries.filter(
             kind__in=[EntryKind.STRENGTH, EntryKind.INTEREST]
         )
@@ -255,7 +270,7 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
         # The querysets check what is sent; what is offered is read once here
         # (one query for the entries, one for the staff) rather than once for
         # each question and again each time a list is drawn.
-        offered = list(entries)
+        offered = list(entries.annotate(chosen_here=chosen_here))
         noticed = [e for e in offered if e.kind in (EntryKind.STRENGTH, EntryKind.INTEREST)]
         needs = [e for e in offered if e.kind == EntryKind.NEED]
         label = self.fields["noticed"].label_from_instance
@@ -263,7 +278,20 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
         self.fields["needs_raised"].choices = [(e.pk, label(e)) for e in needs]
         self.staff = staff or TeamStaff(person, self.instance)
         self.fields["staff_present"].choices = self.staff.for_staff_present()
-        self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | has["themes"])
+        themes = Theme.objects.filter(Q(is_active=True) | has["themes"])
+        self.fields["themes"].queryset = themes
+        themes_offered = list(
+            themes.annotate(
+                chosen_here=Exists(
+                    Conversation.themes.through.objects.filter(
+                        conversation=self.instance.pk, theme=OuterRef("pk")
+                    )
+                )
+                if self.instance.pk
+                else Value(False)
+            )
+        )
+        self.fields["themes"].choices = [(t.pk, str(t)) for t in themes_offered]
         for name in ("place", "kind"):
             self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
             self.fields[name].required = False
@@ -290,9 +318,13 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
             self.initial.setdefault("notes", self.instance.notes)
             self.initial.setdefault("submission_key", self.instance.submission_key)
             self.initial.setdefault("version", self.instance.version)
-            chosen = list(self.instance.profile_entries.values_list("pk", flat=True))
+            chosen = [e.pk for e in offered if e.chosen_here]
             self.initial.setdefault("noticed", chosen)
             self.initial.setdefault("needs_raised", chosen)
+            self.initial.setdefault("themes", [t.pk for t in themes_offered if t.chosen_here])
+            self.initial.setdefault(
+                "staff_present", [u.pk for u in self.staff.users if u.was_there]
+            )
         self.initial.setdefault("what_matters_changed", NO)
         self.helper.layout = Layout(
             Fieldset(

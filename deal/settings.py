@@ -330,7 +330,11 @@ STORAGES = {
 # Locally, WhiteNoise serves straight from the source folders (no
 # collectstatic), and picks up changes.
 WHITENOISE_USE_FINDERS = LOCAL
-WHITENOISE_AUTOREFRESH = LOCAL
+# Refreshing, WhiteNoise looks a file up when it is asked for rather than
+# listing every collected file when the app starts. The tests turn it on
+# (pyproject.toml): each test's client starts the app afresh, and listing
+# the 2,800 collected files each time grew a whole run to gigabytes.
+WHITENOISE_AUTOREFRESH = LOCAL or env_bool("WHITENOISE_AUTOREFRESH", False)
 
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 import textstat
+from bs4 import BeautifulSoup
 from django.conf import settings
 from django.template.loader import get_template
 from django.utils import timezone
@@ -13,7 +14,13 @@ from django.utils import timezone
 from conversations.models import AgreedAction, Conversation, FollowUp
 from deal.models import AuditEvent
 from tests.conversations.pages import FORM, page_with_actions
-from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory, ThemeFactory
+from tests.factories import (
+    AgreedActionFactory,
+    ConversationFactory,
+    PersonFactory,
+    ProfileEntryFactory,
+    ThemeFactory,
+)
 
 
 @pytest.fixture
@@ -251,6 +258,34 @@ def test_conversation_pages_query_count_is_flat(
         with django_assert_max_num_queries(25 if path == "edit/" else 18):
             response = alice_client.get(f"/conversations/{conversation.pk}/{path}")
         assert response.status_code == 200
+
+
+def test_the_correction_page_reads_what_was_chosen_with_what_it_offers(
+    alice_client, alice, bob, person, django_assert_num_queries
+):
+    """Who was there, the themes and the entries noticed are read with the
+    lists that offer them, not again for what is ticked: 12 round trips with
+    the session and the audit entry, and each choice still ticked."""
+    conversation = ConversationFactory(person=person, recorded_by=alice)
+    themes = ThemeFactory.create_batch(3)
+    conversation.themes.set(themes[:2])
+    conversation.staff_present.set([bob])
+    noticed = ProfileEntryFactory(person=person, kind="strength", text="Kind to neighbours")
+    ProfileEntryFactory(person=person, kind="need", text="A warm coat")
+    conversation.profile_entries.set([noticed])
+    alice_client.get("/")  # the session's first request writes it
+    with django_assert_num_queries(12):
+        page = alice_client.get(f"/conversations/{conversation.pk}/edit/")
+    html = page.content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+
+    def ticked(name):
+        return {box["value"] for box in soup.select(f'input[name="{name}"][checked]')}
+
+    assert ticked("themes") == {str(t.pk) for t in themes[:2]}
+    assert ticked("staff_present") == {str(bob.pk)}
+    assert ticked("noticed") == {str(noticed.pk)}
+    assert not ticked("needs_raised")
 
 
 def test_settings_has_a_session_timeout_the_page_knows(alice_client):

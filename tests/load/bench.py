@@ -12,7 +12,8 @@ alike. Prints one table (p50, p95, queries, ratio to the floor page and to the
 admin's change list) and writes it as JSON.
 
 Environment: BENCH_ROUNDS (30), BENCH_JSON (tests/load/results/bench.json),
-BENCH_PORT (a free one).
+BENCH_PORT (a free one), REDIS_URL (sessions and the cache in Redis, as the
+README deploys the service; `make bench` sets it).
 """
 
 from __future__ import annotations
@@ -346,6 +347,8 @@ def main() -> int:
         "machine": machine(),
         "postgresql": pg_version,
         "server": "gunicorn, deal/gunicorn.conf.py, DEBUG off",
+        # Sessions and the cache in Redis, as deployed (README), or not.
+        "redis": bool(os.environ.get("REDIS_URL")),
         "rounds": args.rounds,
         # Estimates from the planner's statistics: exact counts of millions
         # of rows take seconds and say nothing more here.
