@@ -6,7 +6,9 @@ import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
+from django.db.models import Case, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -50,6 +52,39 @@ class UserQuerySet(models.QuerySet["User"]):
         if not text:
             return self
         return self.filter(models.Q(full_name__icontains=text) | models.Q(email__icontains=text))
+
+    def with_memberships(self) -> UserQuerySet:
+        """Each user with their memberships read in the same query (on
+        PostgreSQL, an array subquery), for User.team_ids and teams_waiting.
+
+        Every signed-in page asks first for the user and then for their
+        teams; deal.backends.StaffBackend reads both in one round trip. Read
+        afresh on every request, as the user is, so a change of team counts
+        at once. Elsewhere User._memberships reads them itself."""
+        if connection.vendor != "postgresql":
+            return self
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        rows = (
+            Membership.objects.filter(user=models.OuterRef("pk"))
+            .order_by("team__name", "team_id")
+            .values(
+                # "12:1:Wigan Community Team": the team, whether confirmed,
+                # then the name, which may hold a colon itself.
+                row=Concat(
+                    Cast("team_id", models.TextField()),
+                    models.Value(":"),
+                    Case(
+                        When(confirmed_at__isnull=False, then=models.Value("1")),
+                        default=models.Value("0"),
+                    ),
+                    models.Value(":"),
+                    "team__name",
+                    output_field=models.TextField(),
+                )
+            )
+        )
+        return self.annotate(membership_rows_read=ArraySubquery(rows))
 
     def for_staff_list(self) -> UserQuerySet:
         return self.prefetch_related(
@@ -199,6 +234,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def _memberships(self) -> list[tuple[int, str, bool]]:
         # Read once per request, for team_ids and teams_waiting together.
+        if not hasattr(self, "_membership_rows") and hasattr(self, "membership_rows_read"):
+            # Read with the user (UserQuerySet.with_memberships).
+            self._membership_rows = []
+            for row in self.membership_rows_read or []:
+                team_id, confirmed, name = row.split(":", 2)
+                self._membership_rows.append((int(team_id), name, confirmed == "1"))
         if not hasattr(self, "_membership_rows"):
             self._membership_rows = (
                 []

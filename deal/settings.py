@@ -134,7 +134,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out account or address before the
     # password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user's teams with the user.
+    "deal.backends.StaffBackend",
 ]
 # Argon2id first (see deal/hashers.py for why and at what cost); PBKDF2 after
 # it so passwords stored before still work, and are upgraded at sign-in.

@@ -127,3 +127,33 @@ def test_expired_session_goes_to_sign_in_and_back(client, alice, path):
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith(f"{LOGIN}?next=")
+
+
+def test_each_request_reads_the_user_with_their_teams(client, alice, wigan, leigh):
+    """deal.backends.StaffBackend: the user's teams come with the user (one
+    round trip on PostgreSQL), read afresh on every request, so a team left
+    or joined counts at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from deal.models import Membership
+    from tests.factories import PersonFactory
+
+    in_wigan = PersonFactory(team=wigan, created_by=alice)
+    in_leigh = PersonFactory(team=leigh, created_by=alice)
+    client.force_login(alice)
+    Membership.objects.create(user=alice, team=leigh)  # asked to join, not confirmed
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/")
+    assert "You are waiting to join Leigh" in " ".join(page.content.decode().split())
+    memberships_alone = [q for q in queries if q["sql"].startswith('SELECT "deal_membership"')]
+    assert len(memberships_alone) == (0 if connection.vendor == "postgresql" else 1)
+    assert client.get(f"/people/{in_wigan.pk}/").status_code == 200
+    assert client.get(f"/people/{in_leigh.pk}/").status_code == 404
+
+    Membership.objects.filter(user=alice, team=wigan).delete()
+    Membership.objects.filter(user=alice, team=leigh).update(confirmed_at=timezone.now())
+    assert "You are waiting to join" not in client.get("/").content.decode()
+    assert client.get(f"/people/{in_wigan.pk}/").status_code == 404
+    assert client.get(f"/people/{in_leigh.pk}/").status_code == 200

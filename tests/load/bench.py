@@ -87,7 +87,7 @@ def session_cookie(user) -> str:
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "deal.backends.StaffBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     for key, value in extra_session_state(user).items():
         store[key] = value
