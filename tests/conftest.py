@@ -62,6 +62,22 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_template_listeners_left_behind():
+    """django-webtest listens for each request's templates and never stops
+    listening (its listener lives on while anything holds the request's
+    frame). Left behind, each kept a copy of every page's context drawn in
+    every later test, and a whole run grew to gigabytes and slowed as it went.
+    The listeners of a test end with it."""
+    from django.test.signals import template_rendered
+
+    before = list(template_rendered.receivers)
+    yield
+    with template_rendered.lock:
+        template_rendered.receivers = before
+        template_rendered.sender_receivers_cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Rate limits count in Django's cache; each test starts with none counted.
     from django.core.cache import cache
