@@ -12,9 +12,16 @@ class StaffBackend(ModelBackend):
     trip (UserQuerySet.with_memberships): every signed-in page needs both,
     and at council scale each round trip counts."""
 
+    # Built once: building the array subquery's expressions on every request
+    # cost more than running it. A queryset is only a description until it
+    # is read, and each read below works on a copy of it.
+    _users = None
+
     def get_user(self, user_id):
+        if StaffBackend._users is None:
+            StaffBackend._users = User.objects.with_memberships()
         try:
-            user = User.objects.with_memberships().get(pk=user_id)
+            user = StaffBackend._users.get(pk=user_id)
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
