@@ -14,6 +14,10 @@ from conversations.review import new_comments_for
 from conversations.timeline import person_timeline
 from conversations.wellbeing import person_wellbeing
 from deal.sections import MY_WORK_LIST_LENGTH, Section, first_and_more, register
+from people.models import name_fields
+
+# What My work's lists show of a conversation, besides its person's name.
+LISTED = ("kind", "happened_at", "status", "person_id")
 
 
 def record_button(request, person) -> dict:
@@ -55,6 +59,7 @@ def my_actions(request, subject) -> dict:
         .responsible(request.user)
         .overdue_or_due_soon()
         .select_related("person")
+        .only("what", "due", "status", "person_id", *name_fields("person"))
         .order_by("due", "id")
     )
     shown, more = first_and_more(actions)
@@ -70,6 +75,7 @@ def drafts(request, subject) -> dict | None:
         Conversation.objects.visible_to(request.user)
         .drafts_of(request.user)
         .select_related("person")
+        .only(*LISTED, *name_fields("person"))
     )
     shown, more = first_and_more(drafts)
     if not shown:
@@ -82,6 +88,7 @@ def recent(request, subject) -> dict:
         Conversation.objects.visible_to(request.user)
         .filter(recorded_by=request.user, status=ConversationStatus.COMPLETE)
         .select_related("person")
+        .only(*LISTED, *name_fields("person"))
     )
     return {"recent": conversations[:MY_WORK_LIST_LENGTH]}
 
@@ -114,7 +121,18 @@ def register_sections() -> None:
 
 def new_comments(request, subject) -> dict | None:
     """Managers' comments on the user's conversations, until they open them."""
-    comments = list(new_comments_for(request.user)[:MY_WORK_LIST_LENGTH])
+    comments = list(
+        new_comments_for(request.user).only(
+            "conversation_id",
+            "at",
+            "text",
+            "marks_reviewed",
+            "by__full_name",
+            "by__email",
+            *(f"conversation__{name}" for name in LISTED),
+            *name_fields("conversation__person"),
+        )[:MY_WORK_LIST_LENGTH]
+    )
     return {"new_comments": comments} if comments else None
 
 

@@ -628,6 +628,16 @@ class BreakGlass(models.Model):
         return f"Break-glass {self.pk}"
 
 
+# What a list needs to name a person (Person.full_name, display_name): a
+# list of many reads these columns alone rather than the whole record.
+NAME_FIELDS = ("given_name", "family_name", "preferred_name")
+
+
+def name_fields(relation: str = "") -> tuple[str, ...]:
+    """NAME_FIELDS, through a relation ("person") or of the person itself."""
+    return tuple(f"{relation}__{name}" if relation else name for name in NAME_FIELDS)
+
+
 def leave_out_closed(queryset: models.QuerySet, user, person_field: str = "person_id"):
     """The rows of `queryset` that are not of a record closed to this user
     now (PersonQuerySet.closed_ids): the same rows as excluding the closed_to

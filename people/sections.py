@@ -9,6 +9,7 @@ from people.models import (
     PersonStatus,
     TransferRequest,
     latest_what_matters,
+    name_fields,
     profile_entries,
 )
 
@@ -31,6 +32,7 @@ def my_people(request, subject) -> dict:
         Person.objects.visible_to(request.user)
         .filter(named_worker=request.user, status=PersonStatus.OPEN)
         .with_closed_to(request.user)
+        .only(*name_fields(), "is_restricted", "postcode", "updated_at")
         .order_by("-updated_at")
     )
     shown, more = first_and_more(people)
