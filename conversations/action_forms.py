@@ -169,8 +169,8 @@ class ActionFilterForm(GovukFormMixin, forms.Form):
             # Only open actions: the earliest due are the overdue ones, and
             # ordering by the due date alone lets the database walk an index
             # instead of sorting a whole team's actions.
-            return actions.with_joins().order_by("due", "id")
-        return actions.with_joins().overdue_first()
+            return actions.for_list().order_by("due", "id")
+        return actions.for_list().overdue_first()
 
     @property
     def is_default(self) -> bool:
