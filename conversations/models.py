@@ -77,6 +77,20 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
     def with_joins(self) -> ConversationQuerySet:
         return self.select_related("person", "recorded_by")
 
+    def for_list(self) -> ConversationQuerySet:
+        """What a list of conversations shows (the reviews waiting, the
+        drafts): its kind, when, its person and who recorded it, by name."""
+        return self.select_related("person", "recorded_by").only(
+            "kind",
+            "happened_at",
+            "created_at",
+            "completed_at",
+            "status",
+            "recorded_by__full_name",
+            "recorded_by__email",
+            *name_fields("person"),
+        )
+
 
 WELLBEING_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
 # The four ONS personal wellbeing questions, in the order the ONS asks them.

@@ -441,7 +441,7 @@ def drafts(request: HttpRequest) -> HttpResponse:
             status=ConversationStatus.DRAFT,
             created_at__lt=timezone.now() - dt.timedelta(days=DRAFT_OLD_DAYS),
         )
-        .with_joins()
+        .for_list()
         .order_by("created_at", "id")
     )
     found, worker = _of_worker_and_team(request, found)
@@ -474,7 +474,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
     review (review.waiting_for_review), newest first: the list behind the
     team view's figure, filtered by who recorded them and team. Each opens
     the conversation, where the manager comments and marks it reviewed."""
-    found = review.waiting_for_review(request.user).with_joins().order_by("-completed_at", "-id")
+    found = review.waiting_for_review(request.user).for_list().order_by("-completed_at", "-id")
     found, worker = _of_worker_and_team(request, found)
     page = Paginator(found, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(

@@ -150,3 +150,33 @@ def test_my_work_shows_new_comments_until_the_conversation_is_opened(
     assertContains(home, f'href="{url(conversation)}#comments"')
     alice_client.get(url(conversation))
     assertNotContains(alice_client.get("/"), "New comments from your manager")
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_reviews_and_old_drafts_lists_read_the_same_queries_at_5_and_50_rows(
+    bob_client, alice, person, rows, django_assert_max_num_queries
+):
+    """Each row names its person and who recorded it without a query of its
+    own (ConversationQuerySet.for_list)."""
+    for n in range(rows):
+        ConversationFactory(
+            person=person,
+            recorded_by=alice,
+            status=ConversationStatus.COMPLETE,
+            completed_at=timezone.now(),
+            happened_at=timezone.now() - dt.timedelta(days=1 + n % 30),
+        )
+        draft = ConversationFactory(
+            person=person, recorded_by=alice, status=ConversationStatus.DRAFT, completed_at=None
+        )
+        type(draft).objects.filter(pk=draft.pk).update(
+            created_at=timezone.now() - dt.timedelta(days=8)
+        )
+    bob_client.get("/")  # the session's first request saves it
+    for path in ("/conversations/reviews/", "/conversations/drafts/"):
+        with django_assert_max_num_queries(9):
+            page = bob_client.get(path)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert html.count(person.display_name) == min(rows, 25)
+        assert html.count(alice.full_name) >= min(rows, 25)
