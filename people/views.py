@@ -27,7 +27,14 @@ from people.forms import (
     WhatMattersForm,
 )
 from people.middleware import restricted_page
-from people.models import BreakGlass, EntryKind, Person, PersonInLife, ProfileEntry
+from people.models import (
+    BreakGlass,
+    EntryKind,
+    Person,
+    PersonInLife,
+    ProfileEntry,
+    name_fields,
+)
 from people.search import parse_search
 
 PEOPLE_PER_PAGE = 25
@@ -38,10 +45,21 @@ work_with_people = capability_required(Capability.WORK_WITH_PEOPLE)
 def find(request: HttpRequest) -> HttpResponse:
     form = FindPersonForm(request.GET or None)
     query = parse_search(form.cleaned_data["q"] if form.is_valid() else "")
+    # The columns the results table shows, and the named worker by name.
     people = (
         Person.objects.visible_to(request.user)
         .with_closed_to(request.user)
         .select_related("named_worker")
+        .only(
+            *name_fields(),
+            "date_of_birth",
+            "postcode",
+            "nhs_number",
+            "status",
+            "is_restricted",
+            "named_worker__full_name",
+            "named_worker__email",
+        )
     )
     if not query.is_empty:
         people = people.search(query, user=request.user)
