@@ -11,7 +11,8 @@ summary's links find the same page. `tests/conversations/test_record_form_render
 holds the two renderings of each form that uses it to be the same.
 
 What is drawn: text, number and email inputs, textareas (with the character
-count), selects, radios, checkboxes, the GOV.UK date input, hidden inputs,
+count), selects, radios, checkboxes (a set, or one alone), the GOV.UK date
+input, hidden inputs,
 fieldsets and HTML blocks. Anything else raises, so a form whose layout grows
 a kind not written here goes back to `{% crispy %}` rather than being drawn
 wrong.
@@ -122,6 +123,8 @@ def render_field(field: forms.BoundField, extra: dict, attrs: dict | None = None
         body = _choices(field, extra, "radio")
     elif isinstance(widget, forms.MultiWidget):
         body = _date(field, extra)
+    elif isinstance(widget, forms.CheckboxInput):
+        body = _checkbox(field, extra, attrs)
     elif type(widget) in CONTROL_CLASS or isinstance(widget, forms.Select):
         body = _control(field, extra, attrs)
     else:
@@ -223,6 +226,31 @@ def _choices(field: forms.BoundField, extra: dict, kind: str) -> str:
         _hint_and_errors(field),
         classes,
         _join(options),
+    )
+
+
+def _checkbox(field: forms.BoundField, extra: dict, attrs: dict) -> str:
+    """A single checkbox ("None of these is the person"), its label beside it."""
+    widget = field.field.widget
+    classes = ["govuk-checkboxes__input"]
+    for name in (widget.attrs.get("class", "") + " " + attrs.pop("class", "")).split():
+        if name not in classes:
+            classes.append(name)
+    box_attrs = {**widget.attrs, **attrs, "class": " ".join(classes)}
+    described = _described_by(field)
+    if described:
+        box_attrs["aria-describedby"] = described
+    if widget.check_test(field.value()):
+        box_attrs["checked"] = True
+    small = " govuk-checkboxes--small" if extra.get("checkboxes_small") else ""
+    return format_html(
+        '{}<div class="govuk-checkboxes{}"><div class="govuk-checkboxes__item">{}'
+        '<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label></div></div>',
+        _hint_and_errors(field),
+        small,
+        _widget(field, box_attrs),
+        field.id_for_label,
+        field.label,
     )
 
 
