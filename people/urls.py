@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.find, name="find"),
     path("new/", views.add, name="add"),
+    path("new/<uuid:key>/", views.add, name="add_with_key"),
     path("transfers/", transfer_views.transfer_list, name="transfers"),
     path("transfers/<int:pk>/", transfer_views.transfer_decide, name="transfer"),
     path("<int:pk>/", views.detail, name="detail"),

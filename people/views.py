@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -38,6 +40,8 @@ from people.models import (
 from people.search import parse_search
 
 PEOPLE_PER_PAGE = 25
+# What an add-a-person form's key is kept under (services.submission_key).
+ADD_PERSON = "add person"
 work_with_people = capability_required(Capability.WORK_WITH_PEOPLE)
 
 
@@ -80,13 +84,31 @@ def find(request: HttpRequest) -> HttpResponse:
 
 
 @work_with_people
-def add(request: HttpRequest) -> HttpResponse:
+def add(request: HttpRequest, key: uuid.UUID | None = None) -> HttpResponse:
+    """Add a person.
+
+    Opening the page gives the form its key, in the address (as recording a
+    conversation does): the page is never kept by the browser, so Back after
+    adding someone asks for it again, and with the key in the address it
+    finds the person already added instead of offering the form, typed
+    values and all, to be sent a second time."""
     if not request.user.team_ids():
         messages.info(request, "You are not in a team yet, so you cannot add people. Ask an admin.")
         return redirect("people:find")
-    form = AddPersonForm(request.POST or None, user=request.user)
+    if request.method == "GET":
+        if key is None:
+            return redirect("people:add_with_key", key=uuid.uuid4())
+        used = services.submission_key(key, user=request.user, scope=ADD_PERSON)
+        if first := services.already_submitted(used):
+            messages.info(request, "This person has already been added")
+            return redirect(first.saved_to)
+    form = AddPersonForm(
+        request.POST or None,
+        user=request.user,
+        initial={"submission_key": key} if key else None,
+    )
     if request.method == "POST":
-        key = _sent_key(request, form, scope="add person")
+        key = _sent_key(request, form, scope=ADD_PERSON)
         if first := services.already_submitted(key):
             # Back then resend after adding them, or a double click: the
             # duplicate check would now find the person just added.

@@ -177,7 +177,12 @@ def build_pages() -> tuple[list[Page], dict[str, str]]:
             or url("conversations:record", person_pk=typical.pk),
             "worker",
         ),
-        ("add a person (GET)", url("people:add"), "worker"),
+        # As with the record form, the form at its keyed address.
+        (
+            "add a person (GET)",
+            url("people:add_with_key", key=uuid.uuid4()) or url("people:add"),
+            "worker",
+        ),
         ("person details form (GET)", url("people:edit", pk=typical.pk), "worker"),
         ("/actions/", url("conversations:actions"), "worker"),
         ("an action", url("conversations:action", pk=action.pk), "worker"),

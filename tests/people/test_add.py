@@ -36,7 +36,7 @@ def fill(form, **overrides):
 
 @pytest.fixture
 def add_page(alice_app):
-    return alice_app.get(ADD)
+    return alice_app.get(ADD).follow()
 
 
 def add_form(page):
@@ -89,7 +89,7 @@ def test_someone_waiting_to_join_the_team_is_not_offered_as_named_worker(
     so they cannot be anyone's named worker either."""
     nia = UserFactory(full_name="Nia Waiting")
     join_team(nia, wigan, confirmed=False)
-    page = django_app.get(ADD, user=alice)
+    page = django_app.get(ADD, user=alice).follow()
     form = next(f for f in page.forms.values() if "named_worker" in f.fields)
     offered = [text for _value, _selected, text in form["named_worker"].options]
     assert "Bob Manager" in offered
@@ -175,6 +175,43 @@ def test_sending_the_same_page_twice_finds_the_person_added(alice_app, add_page)
     assert Person.objects.count() == 1
 
 
+def test_back_after_adding_finds_the_person_not_the_form_to_send_again(alice_app, add_page):
+    """The page is never kept by the browser (no-store), so Back asks for it
+    again; the form's key is in its address, so that finds the person just
+    added. Before, Back gave a new key, the browser put the names back, and
+    sending it added the person a second time (with no date of birth, the
+    duplicate warning had nothing to go on)."""
+    form_address = add_page.request.path
+    assert form_address.startswith(ADD) and form_address != ADD
+    form = add_form(add_page)
+    form["given_name"], form["family_name"] = "Quentin", "Backbutton"
+    form["lawful_basis"], form["consent_to_share"] = "public_task", "ask"
+    added = form.submit().follow()
+    person = Person.objects.get()
+    assert added.request.path == person.get_absolute_url()
+
+    back = alice_app.get(form_address)
+    assert back.status_code == 302
+    profile = back.follow()
+    assert profile.request.path == person.get_absolute_url()
+    assert "This person has already been added" in profile
+    # And the old page, typed names and all, sent again: still one person.
+    assert "already been added" in form.submit().follow()
+    assert Person.objects.count() == 1
+    # "Add a person" again is a new form, for someone else.
+    assert alice_app.get(ADD).follow().request.path != form_address
+
+
+def test_another_members_form_address_is_a_new_form(app_for, bob, add_page):
+    """A key is kept with who sent it: someone else opening the same address
+    gets the empty form, never the person the first added."""
+    form_address = add_page.request.path
+    fill(add_form(add_page)).submit()
+    other = app_for(bob).get(form_address)
+    assert other.status_code == 200
+    assert other.forms["person-form"]["given_name"].value == ""
+
+
 @pytest.mark.parametrize("people", [5, 50])
 def test_query_count_is_the_same_however_many_people(
     alice_app, alice, wigan, people, django_assert_max_num_queries
@@ -182,7 +219,7 @@ def test_query_count_is_the_same_however_many_people(
     PersonFactory.create_batch(people, team=wigan, created_by=alice)
     alice_app.get("/")  # signs in
     with django_assert_max_num_queries(10):
-        page = alice_app.get(ADD)
+        page = alice_app.get(ADD).follow()
     form = fill(add_form(page))
     with django_assert_max_num_queries(20):
         assert form.submit().status_code == 302

@@ -56,7 +56,7 @@ def person(alice, wigan):
     ],
 )
 def test_bad_person_details_get_an_error_summary_and_nothing_is_saved(alice_app, changes, expected):
-    form = alice_app.get(ADD).forms["person-form"]
+    form = alice_app.get(ADD).follow().forms["person-form"]
     typed = {k: v for k, v in {**PEGGY, **changes}.items() if v is not None}
     for name, value in typed.items():
         form[name] = value
@@ -76,7 +76,7 @@ def test_bad_person_details_get_an_error_summary_and_nothing_is_saved(alice_app,
     [{"consent_to_share": "maybe"}, {"team": "999999"}, {"preferred_contact": "pigeon"}],
 )
 def test_altered_page_with_a_choice_no_page_offers_gets_an_error_summary(alice_app, altered):
-    form = fill(alice_app.get(ADD).forms["person-form"])
+    form = fill(alice_app.get(ADD).follow().forms["person-form"])
     for name, value in altered.items():
         form[name].force_value(value)
     page = form.submit()
@@ -88,7 +88,7 @@ def test_altered_page_with_a_choice_no_page_offers_gets_an_error_summary(alice_a
 
 def test_html_and_emoji_are_kept_as_typed_and_shown_escaped(alice_app):
     form = fill(
-        alice_app.get(ADD).forms["person-form"],
+        alice_app.get(ADD).follow().forms["person-form"],
         given_name=SCRIPT[:90],
         preferred_name="Dot 🌻",
         pronouns="she/her",
@@ -162,7 +162,7 @@ def test_changing_details_with_bad_input_changes_nothing(alice_app, person):
 
 @pytest.mark.parametrize("phone", ["abc", "123", "+1 202 555 0100", "07700 900 98x"])
 def test_a_phone_number_must_be_a_uk_one(alice_app, phone):
-    form = fill(alice_app.get(ADD).forms["person-form"], phone=phone)
+    form = fill(alice_app.get(ADD).follow().forms["person-form"], phone=phone)
     page = form.submit()
     assert page.status_code == 200
     assert error_messages(page) == [
@@ -178,7 +178,7 @@ def test_a_phone_number_must_be_a_uk_one(alice_app, phone):
     ["01632 960 001", "(01632) 960001", "07700-900-982", "+44 7700 900982", "0044 808 157 0192"],
 )
 def test_uk_phone_numbers_as_people_write_them_are_taken(alice_app, phone):
-    form = fill(alice_app.get(ADD).forms["person-form"], phone=phone)
+    form = fill(alice_app.get(ADD).follow().forms["person-form"], phone=phone)
     assert form.submit().status_code == 302
     assert Person.objects.get().phone == phone
 
@@ -213,7 +213,7 @@ def test_the_nhs_number_hint_gives_an_example_the_form_accepts(alice_app):
 
     from people.search import normalise_nhs_number
 
-    page = alice_app.get(ADD)
+    page = alice_app.get(ADD).follow()
     hint = page.html.find(id="id_nhs_number_hint").get_text()
     example = re.search(r"for example ([\d ]+)", hint).group(1).strip()
     assert normalise_nhs_number(example) is not None, example

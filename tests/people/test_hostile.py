@@ -44,7 +44,7 @@ def person(alice, wigan):
     ],
 )
 def test_a_date_part_too_big_for_a_date_is_an_error_not_a_500(alice_app, parts):
-    page = fill(alice_app.get(ADD).forms["person-form"], **parts).submit()
+    page = fill(alice_app.get(ADD).follow().forms["person-form"], **parts).submit()
     assert page.status_code == 200
     assert error_messages(page) == ["Date of birth must be a real date"]
     assert_error_summary_links_resolve(page)
@@ -66,7 +66,7 @@ def test_a_huge_date_on_the_change_form_is_an_error(alice_app, person):
 
 
 def test_adding_a_person_twice_by_back_and_resend_adds_one(alice_app):
-    form = fill(alice_app.get(ADD).forms["person-form"])
+    form = fill(alice_app.get(ADD).follow().forms["person-form"])
     first = form.submit()
     person = Person.objects.get()
     assert first.location.endswith(person.get_absolute_url())
@@ -79,8 +79,8 @@ def test_adding_a_person_twice_by_back_and_resend_adds_one(alice_app):
 
 
 def test_adding_a_person_from_a_page_opened_afresh_still_warns_of_the_duplicate(alice_app):
-    fill(alice_app.get(ADD).forms["person-form"]).submit()
-    page = fill(alice_app.get(ADD).forms["person-form"]).submit()
+    fill(alice_app.get(ADD).follow().forms["person-form"]).submit()
+    page = fill(alice_app.get(ADD).follow().forms["person-form"]).submit()
     assert page.status_code == 200
     assert "This person may already be recorded" in page.text
     assert Person.objects.count() == 1
@@ -195,7 +195,7 @@ def _form_data(form) -> dict:
 def test_eight_add_person_sendings_at_once_add_one_person(django_app_factory, alice):
     app = django_app_factory(csrf_checks=False)
     app.set_user(alice)
-    data = _form_data(fill(app.get(ADD).forms["person-form"]))
+    data = _form_data(fill(app.get(ADD).follow().forms["person-form"]))
     assert _eight_at_once(alice, ADD, data) == [302] * 8
     assert Person.objects.count() == 1
     assert AuditEvent.objects.filter(action="create", object_type="people.person").count() == 1
@@ -207,7 +207,7 @@ def test_a_second_click_that_raced_the_first_goes_to_the_person_not_a_duplicate_
     """Seen in CI: of eight clicks, one was checked for its key just before the
     first committed, then met the duplicate check just after, and was shown
     "may already exist" about the person it had itself added."""
-    form = fill(alice_app.get(ADD).forms["person-form"])
+    form = fill(alice_app.get(ADD).follow().forms["person-form"])
     form.submit()
     person = Person.objects.get()
     real = people_services.already_submitted
@@ -289,7 +289,7 @@ def test_a_change_from_a_page_without_last_saved_at_all_is_a_conflict(alice_app,
 
 
 def test_bad_dates_keep_the_typed_values(alice_app):
-    form = fill(alice_app.get(ADD).forms["person-form"], date_of_birth_1=HUGE_NUMBER)
+    form = fill(alice_app.get(ADD).follow().forms["person-form"], date_of_birth_1=HUGE_NUMBER)
     page = form.submit()
     assert page.forms["person-form"]["date_of_birth_1"].value == HUGE_NUMBER
     assert PEGGY["family_name"] in page.forms["person-form"]["family_name"].value

@@ -711,7 +711,7 @@ def test_adding_someone_who_may_be_a_restricted_person_names_them_and_nothing_mo
     restricted.postcode = "WN5 9XX"
     restricted.save()
     app = app_for(erin)
-    page = fill(app.get("/people/new/").forms["person-form"]).submit()
+    page = fill(app.get("/people/new/").follow().forms["person-form"]).submit()
     assert "This person may already be recorded" in page.text
     warning = page.html.select_one("#likely-duplicates").get_text(" ", strip=True)
     # That she is recorded, so nobody adds her twice; none of her details.
@@ -729,7 +729,7 @@ def test_adding_someone_who_may_be_a_restricted_person_names_them_and_nothing_mo
     form["not_a_duplicate"].checked = True
     assert "has been added" in form.submit().follow().text
     # Alice, named on the restriction, is shown the details as before.
-    page = fill(app_for(alice).get("/people/new/").forms["person-form"]).submit()
+    page = fill(app_for(alice).get("/people/new/").follow().forms["person-form"]).submit()
     warning = page.html.select_one("#likely-duplicates").get_text(" ", strip=True)
     assert "born 27 March 1951" in warning and "943 476 5919" in warning
     assert "Restricted" in warning
@@ -743,7 +743,7 @@ def test_a_manager_not_named_decides_a_transfer_seeing_only_that_it_is_restricte
     restricted.date_of_birth = dt.date(1951, 3, 27)
     restricted.nhs_number = "9434765919"
     restricted.save()
-    asking = fill(app_for(carol).get("/people/new/").forms["person-form"]).submit()
+    asking = fill(app_for(carol).get("/people/new/").follow().forms["person-form"]).submit()
     asking.forms["person-form"].submit("ask_transfer")
     transfer = TransferRequest.objects.get()
     bobs = app_for(bob)

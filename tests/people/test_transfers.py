@@ -45,7 +45,7 @@ def carol_app(app_for, carol):
 
 
 def add_form(app):
-    return app.get(ADD).forms["person-form"]
+    return app.get(ADD).follow().forms["person-form"]
 
 
 # The check across teams ---------------------------------------------------------------
