@@ -24,6 +24,11 @@ urlpatterns = [
     path("<int:pk>/entries/<int:entry_pk>/restore/", views.entry_restore, name="entry_restore"),
     path("<int:pk>/people-in-their-life/new/", views.person_in_life, name="person_in_life_add"),
     path(
+        "<int:pk>/people-in-their-life/new/<uuid:key>/",
+        views.person_in_life,
+        name="person_in_life_add_with_key",
+    ),
+    path(
         "<int:pk>/people-in-their-life/<int:connection_pk>/",
         views.person_in_life,
         name="person_in_life_edit",

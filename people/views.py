@@ -437,17 +437,36 @@ def entry_restore(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 
 
 @work_with_people
-def person_in_life(request: HttpRequest, pk: int, connection_pk: int | None = None) -> HttpResponse:
-    """Add someone in the person's life, or change what we know of them."""
+def person_in_life(
+    request: HttpRequest,
+    pk: int,
+    connection_pk: int | None = None,
+    key: uuid.UUID | None = None,
+) -> HttpResponse:
+    """Add someone in the person's life, or change what we know of them.
+
+    Adding, the form's key is in its address (as for adding a person): Back
+    after saving asks for the page again and finds them already added."""
     person = services.get_person_for(request, pk, record_view=request.method == "GET")
     existing = None
     if connection_pk is not None:
         existing = get_object_or_404(PersonInLife, pk=connection_pk, person=person)
-    form = PersonInLifeForm(request.POST or None, instance=existing)
     here = f"{person.get_absolute_url()}#people-in-their-life"
+    scope = f"person {person.pk} people in their life"
+    if request.method == "GET" and existing is None:
+        if key is None:
+            return redirect("people:person_in_life_add_with_key", pk=person.pk, key=uuid.uuid4())
+        if services.already_submitted(services.submission_key(key, user=request.user, scope=scope)):
+            messages.info(request, "They have already been added")
+            return redirect(here)
+    form = PersonInLifeForm(
+        request.POST or None,
+        instance=existing,
+        initial={"submission_key": key} if key else None,
+    )
     key = None
     if request.method == "POST" and existing is None:
-        key = _sent_key(request, form, scope=f"person {person.pk} people in their life")
+        key = _sent_key(request, form, scope=scope)
         if services.already_submitted(key):
             messages.info(request, "They have already been added")
             return redirect(here)

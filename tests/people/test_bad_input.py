@@ -132,9 +132,11 @@ def test_entry_bad_input(alice_app, person):
 
 
 def test_person_in_life_bad_input_keeps_what_was_typed(alice_app, person):
-    form = alice_app.get(f"/people/{person.pk}/people-in-their-life/new/").forms[
-        "person-in-life-form"
-    ]
+    form = (
+        alice_app.get(f"/people/{person.pk}/people-in-their-life/new/")
+        .follow()
+        .forms["person-in-life-form"]
+    )
     form["name"] = "Ann 🌻"
     form["how_they_help"] = HUGE
     page = form.submit()
@@ -190,9 +192,11 @@ def test_uk_phone_numbers_as_people_write_them_are_taken(alice_app, phone):
 def test_how_to_contact_someone_in_their_life_is_a_phone_number_or_email(
     alice_app, person, contact, ok
 ):
-    form = alice_app.get(f"/people/{person.pk}/people-in-their-life/new/").forms[
-        "person-in-life-form"
-    ]
+    form = (
+        alice_app.get(f"/people/{person.pk}/people-in-their-life/new/")
+        .follow()
+        .forms["person-in-life-form"]
+    )
     form["name"] = "Susan"
     form["relationship"] = "daughter"
     form["contact"] = contact

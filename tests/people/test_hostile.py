@@ -103,9 +103,11 @@ def test_an_entry_archived_then_sent_again_by_back_is_not_added_again(alice_app,
 
 
 def test_someone_in_their_life_sent_twice_is_added_once(alice_app, person):
-    form = alice_app.get(f"/people/{person.pk}/people-in-their-life/new/").forms[
-        "person-in-life-form"
-    ]
+    form = (
+        alice_app.get(f"/people/{person.pk}/people-in-their-life/new/")
+        .follow()
+        .forms["person-in-life-form"]
+    )
     form["name"] = "Susan"
     form["relationship"] = "Daughter"
     form.submit()
@@ -119,15 +121,19 @@ def test_a_key_from_another_persons_page_saves_what_was_typed_here(alice_app, al
     """A key copied from another person's form (an altered page, a page kept
     in a shared browser): it never leads there, and what was typed is saved."""
     other = PersonFactory(team=wigan, created_by=alice)
-    there = alice_app.get(f"/people/{other.pk}/people-in-their-life/new/").forms[
-        "person-in-life-form"
-    ]
+    there = (
+        alice_app.get(f"/people/{other.pk}/people-in-their-life/new/")
+        .follow()
+        .forms["person-in-life-form"]
+    )
     there["name"] = "Tom"
     there["relationship"] = "Grandson"
     there.submit()
-    here = alice_app.get(f"/people/{person.pk}/people-in-their-life/new/").forms[
-        "person-in-life-form"
-    ]
+    here = (
+        alice_app.get(f"/people/{person.pk}/people-in-their-life/new/")
+        .follow()
+        .forms["person-in-life-form"]
+    )
     here["submission_key"].force_value(there["submission_key"].value)
     here["name"] = "Susan"
     here["relationship"] = "Daughter"

@@ -189,11 +189,19 @@ def test_altered_address_cannot_archive_an_entry_of_another_person(alice_client,
 
 def test_people_in_their_life_are_added_changed_and_taken_off(alice_app, person):
     base = f"/people/{person.pk}/people-in-their-life/"
-    form = alice_app.get(base + "new/").forms["person-in-life-form"]
+    page = alice_app.get(base + "new/").follow()
+    form = page.forms["person-in-life-form"]
     form["name"] = "Susan"
     form["relationship"] = "daughter"
     form.submit()
     connection = PersonInLife.objects.get()
+    # Back to the form (the browser asks for it again): she is already
+    # added, and the form sent again adds nobody.
+    back = alice_app.get(page.request.path)
+    assert back.status_code == 302
+    assert "They have already been added" in back.follow()
+    form.submit()
+    assert PersonInLife.objects.count() == 1
     form = alice_app.get(f"{base}{connection.pk}/").forms["person-in-life-form"]
     assert form["name"].value == "Susan"
     form["how_they_help"] = "Does the shopping"
