@@ -527,7 +527,8 @@ def test_another_teams_person_is_refused_as_a_missing_one(alice_app, decision, c
     """As for any filter value not on offer: named in the error summary, and
     the list as if no person were chosen; nothing of the other team's person,
     nor a different answer that would tell whether the record exists."""
-    theirs = PersonFactory(team=leigh, created_by=carol)
+    # A name of their own: a made-up one can be Hughes, as ours is.
+    theirs = PersonFactory(team=leigh, created_by=carol, family_name="Otherteamson")
     RiskDecisionFactory(person=theirs, proposed_by=carol, what="Their secret plan")
     pages = [
         alice_app.get(LIST, {"show": "recent", "person": str(person_pk)})
