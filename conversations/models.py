@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from deal.models import Team
+from deal.models import Team, staff_name_fields
 from people.models import Person, leave_out_closed, name_fields
 
 DUE_SOON_DAYS = 7
@@ -86,8 +86,7 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
             "created_at",
             "completed_at",
             "status",
-            "recorded_by__full_name",
-            "recorded_by__email",
+            *staff_name_fields("recorded_by"),
             *name_fields("person"),
         )
 
@@ -319,10 +318,8 @@ class AgreedActionQuerySet(models.QuerySet["AgreedAction"]):
             "status",
             "owner_type",
             "owner_name",
-            "owner_user__full_name",
-            "owner_user__email",
-            "responsible__full_name",
-            "responsible__email",
+            *staff_name_fields("owner_user"),
+            *staff_name_fields("responsible"),
             *name_fields("person"),
         )
 

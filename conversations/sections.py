@@ -13,6 +13,7 @@ from conversations.models import (
 from conversations.review import new_comments_for
 from conversations.timeline import person_timeline
 from conversations.wellbeing import person_wellbeing
+from deal.models import staff_name_fields
 from deal.sections import MY_WORK_LIST_LENGTH, Section, first_and_more, register
 from people.models import name_fields
 
@@ -127,8 +128,7 @@ def new_comments(request, subject) -> dict | None:
             "at",
             "text",
             "marks_reviewed",
-            "by__full_name",
-            "by__email",
+            *staff_name_fields("by"),
             *(f"conversation__{name}" for name in LISTED),
             *name_fields("conversation__person"),
         )[:MY_WORK_LIST_LENGTH]

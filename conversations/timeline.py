@@ -31,7 +31,7 @@ from conversations.models import (
     FollowUp,
     FollowUpKind,
 )
-from deal.models import User
+from deal.models import User, staff_name_fields
 from people.models import Person
 
 EVENTS_PER_PAGE = 20
@@ -242,11 +242,6 @@ FOLLOW_UP_SHOWN = (
 )
 
 
-def _staff_shown(relation: str) -> tuple[str, ...]:
-    """A member of staff as an entry names them (User.__str__)."""
-    return (f"{relation}__full_name", f"{relation}__email")
-
-
 def _read_events(person: Person, rows: list[EventKey]) -> list[TimelineEvent]:
     """The objects behind a page of event keys: one query per kind that is on
     the page."""
@@ -258,7 +253,7 @@ def _read_events(person: Person, rows: list[EventKey]) -> list[TimelineEvent]:
     # action took longer than the rest of the timeline together.
     conversations = (
         Conversation.objects.select_related("recorded_by")
-        .only(*CONVERSATION_SHOWN, *_staff_shown("recorded_by"))
+        .only(*CONVERSATION_SHOWN, *staff_name_fields("recorded_by"))
         .annotate(
             agreed=Count("actions", filter=~Q(actions__status=ActionStatus.DRAFT)),
             unfinished=Count("actions", filter=Q(actions__status=ActionStatus.DRAFT)),
@@ -271,9 +266,9 @@ def _read_events(person: Person, rows: list[EventKey]) -> list[TimelineEvent]:
         AgreedAction.objects.select_related("owner_user", "created_by", "responsible")
         .only(
             *ACTION_SHOWN,
-            *_staff_shown("owner_user"),
-            *_staff_shown("created_by"),
-            *_staff_shown("responsible"),
+            *staff_name_fields("owner_user"),
+            *staff_name_fields("created_by"),
+            *staff_name_fields("responsible"),
         )
         .in_bulk(ids[ACTION])
         if ids[ACTION]
@@ -287,7 +282,7 @@ def _read_events(person: Person, rows: list[EventKey]) -> list[TimelineEvent]:
             FollowUp.objects.select_related("by", "action")
             .only(
                 *FOLLOW_UP_SHOWN,
-                *_staff_shown("by"),
+                *staff_name_fields("by"),
                 *(f"action__{name}" for name in ACTION_SHOWN),
             )
             .filter(

@@ -111,6 +111,12 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def staff_name_fields(relation: str) -> tuple[str, str]:
+    """What a list needs to name a member of staff (User.__str__) through a
+    relation ("recorded_by"): those columns alone, for `.only()`."""
+    return (f"{relation}__full_name", f"{relation}__email")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A member of staff. Signs in with an email address; never deleted, only
     deactivated, so the records they wrote keep their author."""

@@ -88,16 +88,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def with_closed_to(self, user) -> PersonQuerySet:
         """Each person with `closed`: whether the list shows them only as a
         restricted record (its name, nothing more)."""
-        closed = Person.objects.closed_ids(user)
-        if not closed:
-            return self.annotate(closed=Value(False, output_field=BooleanField()))
-        return self.annotate(
-            closed=Case(
-                When(pk__in=closed, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        return self.annotate(closed=closed_flag(user, "pk"))
 
     def with_profile_joins(self) -> PersonQuerySet:
         return self.select_related("team", "named_worker")
@@ -518,16 +509,7 @@ class TransferRequestQuerySet(models.QuerySet["TransferRequest"]):
     def with_closed_to(self, user) -> TransferRequestQuerySet:
         """Each request with `closed`: whether its person's record is one this
         user may not open now (a subquery, like PersonQuerySet.with_closed_to)."""
-        closed = Person.objects.closed_ids(user)
-        return self.annotate(
-            closed=Case(
-                When(person_id__in=closed, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-            if closed
-            else Value(False, output_field=BooleanField())
-        )
+        return self.annotate(closed=closed_flag(user, "person_id"))
 
 
 class TransferRequest(models.Model):
@@ -636,6 +618,19 @@ NAME_FIELDS = ("given_name", "family_name", "preferred_name")
 def name_fields(relation: str = "") -> tuple[str, ...]:
     """NAME_FIELDS, through a relation ("person") or of the person itself."""
     return tuple(f"{relation}__{name}" if relation else name for name in NAME_FIELDS)
+
+
+def closed_flag(user, person_field: str):
+    """Whether each row is of a record closed to this user now (closed_ids),
+    as an expression; plain False when nothing is closed to them."""
+    closed = Person.objects.closed_ids(user)
+    if not closed:
+        return Value(False, output_field=BooleanField())
+    return Case(
+        When(**{f"{person_field}__in": closed}, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
 
 
 def leave_out_closed(queryset: models.QuerySet, user, person_field: str = "person_id"):

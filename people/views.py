@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from deal.audit import Actor, audit_record
-from deal.models import AuditAction, Team
+from deal.models import AuditAction, Team, staff_name_fields
 from deal.permissions import Capability, capability_required, get_for_team
 from deal.sections import sections_for
 from deal.templatetags.govuk import govuk_time
@@ -61,8 +61,7 @@ def find(request: HttpRequest) -> HttpResponse:
             "nhs_number",
             "status",
             "is_restricted",
-            "named_worker__full_name",
-            "named_worker__email",
+            *staff_name_fields("named_worker"),
         )
     )
     if not query.is_empty:

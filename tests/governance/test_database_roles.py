@@ -26,6 +26,10 @@ from deal.database_roles import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
+NEEDS_POSTGRES = (
+    "needs PostgreSQL: SQLite has no database roles or grants to test; set DATABASE_URL "
+    "to a PostgreSQL database (CI does, with REQUIRE_POSTGRES=1)"
+)
 
 
 @pytest.fixture
@@ -33,10 +37,7 @@ def postgres():
     if connection.vendor != "postgresql":
         if os.environ.get("REQUIRE_POSTGRES"):
             pytest.fail("REQUIRE_POSTGRES is set but the tests are not on PostgreSQL")
-        pytest.skip(
-            reason="needs PostgreSQL: SQLite has no database roles or grants to test; "
-            "set DATABASE_URL to a PostgreSQL database (CI does, with REQUIRE_POSTGRES=1)"
-        )
+        pytest.skip(reason=NEEDS_POSTGRES)
 
 
 def test_every_append_only_table_is_listed():
