@@ -3,22 +3,24 @@ each follow-up of those actions, newest first, a page at a time.
 
 The three kinds live in three tables. Pages are found by key, not by number
 (keyset paging): each kind gives the next 21 (when, kind, id) rows after the
-last one shown, walking its (person, when) index, one UNION of the three
-picks the 20 that come first and tells whether there are more, and then the
-objects on the page are read, one small query per kind. So a page costs the
-same few queries, and reads the same few rows, whether the person has five
-events or five thousand (counting them, or skipping to page 50 with OFFSET,
-would read them all).
+last one shown, walking its (person, when) index, and one UNION of the three
+picks the 20 that come first and tells whether there are more. The
+conversations and actions come in that UNION with what their entries show
+(CARRIED); only the follow-ups, whose entry gathers every step of one save,
+are read afterwards. So a page costs two queries, and reads the same few
+rows, whether the person has five events or five thousand (counting them, or
+skipping to page 50 with OFFSET, would read them all).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db import connection, models
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import Truncator
@@ -145,14 +147,114 @@ def _beyond(kind: int, at: str, key: EventKey, newer: bool) -> Q:
     return Q(**{f"{at}__lte" if kind < key.kind else f"{at}__lt": key.at})
 
 
-def _next_rows(person: Person, key: EventKey | None, newer: bool) -> list[EventKey]:
-    """Up to a page and one more of event keys beyond `key` (from the newest
-    when there is none), nearest first, in one round trip."""
+@dataclass(frozen=True)
+class _Row:
+    """A row of the UNION: the event's key and, for a conversation or an
+    action, what its entry shows (CARRIED_COLUMNS, by name)."""
+
+    key: EventKey
+    carried: dict
+
+
+@dataclass(frozen=True)
+class _Carried:
+    """A column the UNION carries for the entries of one kind: a column of
+    the part's own row (`field`), a member of staff's name or email
+    (`staff`, by the relation naming them) or how many of a conversation's
+    actions are agreed (`counted`: "agreed" or "unfinished")."""
+
+    kind: int
+    name: str
+    field: str = ""
+    staff: str = ""
+    counted: str = ""
+
+
+def _carried_columns() -> tuple[_Carried, ...]:
+    columns = []
+    for kind, fields, staff in (
+        (CONVERSATION, CONVERSATION_SHOWN, CONVERSATION_STAFF),
+        (ACTION, ACTION_SHOWN, ACTION_STAFF),
+    ):
+        columns += [_Carried(kind, f"k{kind}_{name}", field=name) for name in fields]
+        columns += [
+            _Carried(kind, f"k{kind}_{relation}_id", field=f"{relation}_id") for relation in staff
+        ]
+        columns += [
+            _Carried(kind, f"k{kind}_{relation}_{name}", staff=relation, field=name)
+            for relation in staff
+            for name in STAFF_NAME
+        ]
+    columns += [
+        _Carried(CONVERSATION, f"k{CONVERSATION}_{n}", counted=n) for n in ("agreed", "unfinished")
+    ]
+    return tuple(columns)
+
+
+def _sql_type(column: _Carried) -> str:
+    """The column's type, for the NULL the other kinds' parts give: a bare
+    NULL in a subselect is text to PostgreSQL, which a UNION cannot match
+    with a date."""
+    if column.counted:
+        field = IntegerField()
+    elif column.staff:
+        field = User._meta.get_field(column.field)
+    else:
+        model = Conversation if column.kind == CONVERSATION else AgreedAction
+        field = next(f for f in model._meta.concrete_fields if f.attname == column.field)
+        field = field.target_field if field.is_relation else field
+    return field.cast_db_type(connection)
+
+
+@functools.cache
+def _carrying(kind: int, vendor: str) -> tuple[str, str, tuple]:
+    """One kind's part of the UNION around the part's own query: the select
+    list and joins before and after it, and their parameters (which come
+    before the part's). It carries the key and every carried column: the
+    kind's own, and a NULL for every other kind's. The staff are joined and
+    a conversation's actions counted outside the part, so only the page's
+    rows are looked up and the part still walks its index and stops. The
+    same for every person and page, so written once (for each database
+    vendor: the NULLs' types are its own)."""
+    quote = connection.ops.quote_name
+    selected = ["part.event_at", "part.event_kind", "part.event_id"]
+    params = []
+    for column in CARRIED_COLUMNS:
+        if column.kind != kind:
+            selected.append(f"CAST(NULL AS {_sql_type(column)})")
+        elif column.staff:
+            selected.append(f"{quote('staff_' + column.staff)}.{quote(column.field)}")
+        elif column.counted:
+            actions = AgreedAction._meta
+            same = "=" if column.counted == "unfinished" else "<>"
+            selected.append(
+                f"(SELECT COUNT(*) FROM {quote(actions.db_table)} counted"  # noqa: S608 - our own SQL
+                f" WHERE counted.{quote(actions.get_field('conversation').column)} = part.event_id"
+                f" AND counted.{quote(actions.get_field('status').column)} {same} %s)"
+            )
+            params.append(ActionStatus.DRAFT.value)
+        else:
+            selected.append(f"part.{quote(column.field)}")
+    joins = []
+    for relation in {CONVERSATION: CONVERSATION_STAFF, ACTION: ACTION_STAFF}.get(kind, ()):
+        alias = quote("staff_" + relation)
+        joins.append(
+            f" LEFT JOIN {quote(User._meta.db_table)} {alias}"
+            f" ON {alias}.{quote(User._meta.pk.column)} = part.{quote(relation + '_id')}"
+        )
+    return f"SELECT {', '.join(selected)} FROM (", f") part{''.join(joins)}", tuple(params)  # noqa: S608 - our own SQL
+
+
+def _next_rows(person: Person, key: EventKey | None, newer: bool) -> list[_Row]:
+    """Up to a page and one more of events beyond `key` (from the newest
+    when there is none), nearest first, with what their entries show, in
+    one round trip."""
     direction = "" if newer else "-"
     parts, params = [], []
     for kind, at, rows in _kinds_of(person):
         if key is not None:
             rows = rows.filter(_beyond(kind, at, key, newer))
+        own = [c.field for c in CARRIED_COLUMNS if c.kind == kind and not (c.staff or c.counted)]
         part = (
             rows.annotate(
                 event_at=F(at),
@@ -160,13 +262,14 @@ def _next_rows(person: Person, key: EventKey | None, newer: bool) -> list[EventK
                 event_id=F("pk"),
             )
             .order_by(f"{direction}{at}", f"{direction}pk")
-            .values_list("event_at", "event_kind", "event_id")[: EVENTS_PER_PAGE + 1]
+            .values_list("event_at", "event_kind", "event_id", *own)[: EVENTS_PER_PAGE + 1]
         )
         sql, part_params = part.query.sql_with_params()
         # Each part is ordered and limited on its own, so it walks its index
         # and stops; the subselect lets SQLite take an ORDER BY in a UNION.
-        parts.append(f"SELECT * FROM ({sql}) part_{kind}")  # noqa: S608 - our own SQL
-        params.extend(part_params)
+        before, after, carried_params = _carrying(kind, connection.vendor)
+        parts.append(f"SELECT * FROM ({before}{sql}{after}) part_{kind}")  # noqa: S608 - our own SQL
+        params.extend([*carried_params, *part_params])
     order = "ASC" if newer else "DESC"
     query = (
         f"SELECT * FROM ({' UNION ALL '.join(parts)}) events "  # noqa: S608 - our own SQL
@@ -174,7 +277,10 @@ def _next_rows(person: Person, key: EventKey | None, newer: bool) -> list[EventK
     )
     with connection.cursor() as cursor:
         cursor.execute(query, [*params, EVENTS_PER_PAGE + 1])
-        return [EventKey(_as_datetime(at), kind, pk) for at, kind, pk in cursor.fetchall()]
+        return [
+            _Row(EventKey(_as_datetime(at), kind, pk), dict(zip(CARRIED_NAMES, rest, strict=True)))
+            for at, kind, pk, *rest in cursor.fetchall()
+        ]
 
 
 def person_timeline(
@@ -192,8 +298,8 @@ def person_timeline(
         if rows:
             return Timeline(
                 events=_read_events(person, rows),
-                newer=str(rows[0]) if more_newer else None,
-                older=str(rows[-1]),
+                newer=str(rows[0].key) if more_newer else None,
+                older=str(rows[-1].key),
             )
         # Nothing newer than that (a link from before the newest events were
         # discarded, say): the newest page.
@@ -202,8 +308,8 @@ def person_timeline(
     rows = rows[:EVENTS_PER_PAGE]
     return Timeline(
         events=_read_events(person, rows),
-        newer=(str(rows[0]) if rows else str(older)) if older is not None else None,
-        older=str(rows[-1]) if more_older else None,
+        newer=(str(rows[0].key) if rows else str(older)) if older is not None else None,
+        older=str(rows[-1].key) if more_older else None,
     )
 
 
@@ -216,19 +322,15 @@ def _as_datetime(value) -> dt.datetime:
 
 
 # What an entry shows of each record (templates/conversations/sections/
-# timeline.html, and the titles and details below).
-CONVERSATION_SHOWN = ("kind", "place", "what_matters", "status", "happened_at", "person_id")
-ACTION_SHOWN = (
-    "what",
-    "due",
-    "status",
-    "owner_type",
-    "owner_name",
-    "owner_user_id",
-    "created_by_id",
-    "responsible_id",
-    "person_id",
-)
+# timeline.html, and the titles and details below). A conversation's and an
+# action's come in the UNION (CARRIED_COLUMNS); a follow-up's are read with
+# the other steps of its save.
+CONVERSATION_SHOWN = ("kind", "place", "what_matters", "status")
+ACTION_SHOWN = ("what", "due", "status", "owner_type", "owner_name")
+# The staff an entry names, by their relation, each by name (User.__str__).
+CONVERSATION_STAFF = ("recorded_by",)
+ACTION_STAFF = ("owner_user", "created_by", "responsible")
+STAFF_NAME = tuple(name.removeprefix("__") for name in staff_name_fields(""))
 FOLLOW_UP_SHOWN = (
     "action_id",
     "kind",
@@ -240,50 +342,25 @@ FOLLOW_UP_SHOWN = (
     "by_id",
     "at",
 )
+CARRIED_COLUMNS = _carried_columns()
+CARRIED_NAMES = tuple(column.name for column in CARRIED_COLUMNS)
 
 
-def _read_events(person: Person, rows: list[EventKey]) -> list[TimelineEvent]:
-    """The objects behind a page of event keys: one query per kind that is on
-    the page."""
-    ids: dict[int, list[int]] = defaultdict(list)
-    for row in rows:
-        ids[row.kind].append(row.id)
-    # Each read takes only the columns an entry shows: a member of staff is
-    # shown by name, and reading every column of three of them for each
-    # action took longer than the rest of the timeline together.
-    conversations = (
-        Conversation.objects.select_related("recorded_by")
-        .only(*CONVERSATION_SHOWN, *staff_name_fields("recorded_by"))
-        .annotate(
-            agreed=Count("actions", filter=~Q(actions__status=ActionStatus.DRAFT)),
-            unfinished=Count("actions", filter=Q(actions__status=ActionStatus.DRAFT)),
-        )
-        .in_bulk(ids[CONVERSATION])
-        if ids[CONVERSATION]
-        else {}
-    )
-    actions = (
-        AgreedAction.objects.select_related("owner_user", "created_by", "responsible")
-        .only(
-            *ACTION_SHOWN,
-            *staff_name_fields("owner_user"),
-            *staff_name_fields("created_by"),
-            *staff_name_fields("responsible"),
-        )
-        .in_bulk(ids[ACTION])
-        if ids[ACTION]
-        else {}
-    )
-    firsts = FollowUp.objects.filter(pk__in=ids[FOLLOW_UP]) if ids[FOLLOW_UP] else []
+def _read_events(person: Person, rows: list[_Row]) -> list[TimelineEvent]:
+    """The entries of a page: its conversations and actions made from what
+    the UNION carried, and its follow-ups read with every step of their
+    saves, in one query."""
     steps: dict[tuple[int, dt.datetime], list[FollowUp]] = defaultdict(list)
-    if ids[FOLLOW_UP]:
-        # Every step of the saves on this page, in one query.
+    first_steps = [row.key.id for row in rows if row.key.kind == FOLLOW_UP]
+    if first_steps:
+        firsts = FollowUp.objects.filter(pk__in=first_steps)
         for step in (
             FollowUp.objects.select_related("by", "action")
             .only(
                 *FOLLOW_UP_SHOWN,
                 *staff_name_fields("by"),
                 *(f"action__{name}" for name in ACTION_SHOWN),
+                "action__person_id",
             )
             .filter(
                 action_id__in=firsts.values("action_id"),
@@ -295,10 +372,12 @@ def _read_events(person: Person, rows: list[EventKey]) -> list[TimelineEvent]:
     follow_ups = {group[0].pk: group for group in steps.values()}
 
     events = []
-    for at, kind, pk in ((row.at, row.kind, row.id) for row in rows):
-        if kind == CONVERSATION:
-            conversation = conversations[pk]
-            conversation.person = person
+    for row in rows:
+        at = row.key.at
+        if row.key.kind == CONVERSATION:
+            conversation = _carried(Conversation, row, person, happened_at=at)
+            conversation.agreed = row.carried[f"k{CONVERSATION}_agreed"]
+            conversation.unfinished = row.carried[f"k{CONVERSATION}_unfinished"]
             events.append(
                 TimelineEvent(
                     kind="conversation",
@@ -309,17 +388,16 @@ def _read_events(person: Person, rows: list[EventKey]) -> list[TimelineEvent]:
                     details=conversation_details(conversation),
                 )
             )
-        elif kind == ACTION:
-            action = actions[pk]
+        elif row.key.kind == ACTION:
             # owner_display names the person when they will do it themself.
-            action.person = person
+            action = _carried(AgreedAction, row, person, created_at=at)
             events.append(
                 TimelineEvent(
                     kind="action", at=at, title="Action agreed", by=action.created_by, item=action
                 )
             )
         else:
-            group = follow_ups[pk]
+            group = follow_ups[row.key.id]
             events.append(
                 TimelineEvent(
                     kind="follow_up",
@@ -332,6 +410,41 @@ def _read_events(person: Person, rows: list[EventKey]) -> list[TimelineEvent]:
                 )
             )
     return events
+
+
+def _carried(model: type[models.Model], row: _Row, person: Person, **known):
+    """The conversation or action of a row as the ORM would have read it
+    with only the columns carried (any other is deferred: reading one by
+    mistake costs a query, never a wrong value), with its person and the
+    staff it names."""
+    kind = row.key.kind
+    values = {"id": row.key.id, "person_id": person.pk, **known}
+    staff: dict[str, dict] = defaultdict(dict)
+    for column in CARRIED_COLUMNS:
+        if column.kind != kind or column.counted:
+            continue
+        value = row.carried[column.name]
+        if column.staff:
+            staff[column.staff][column.field] = value
+        else:
+            # A raw cursor on SQLite gives a date as text, which the ORM
+            # would have converted.
+            field = model._meta.get_field(column.field.removesuffix("_id"))
+            values[column.field] = (
+                value if value is None or field.is_relation else field.to_python(value)
+            )
+    instance = _from_db(model, values)
+    instance.person = person
+    for relation, names in staff.items():
+        user_id = values[f"{relation}_id"]
+        setattr(instance, relation, _from_db(User, {"id": user_id, **names}) if user_id else None)
+    return instance
+
+
+def _from_db(model: type[models.Model], values: dict):
+    """An instance as a query reading only these columns makes it."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
 
 
 def follow_up_title(follow_up: FollowUp) -> str:

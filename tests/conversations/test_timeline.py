@@ -15,6 +15,7 @@ from tests.factories import (
     FollowUpFactory,
     PersonFactory,
     PersonInLifeFactory,
+    UserFactory,
     ProfileEntryFactory,
     WhatMattersFactory,
 )
@@ -22,11 +23,11 @@ from tests.factories import (
 # Every query the profile page makes, with a full record: sign-in (session,
 # user, teams), the person, the audit entry, what matters (and how many
 # earlier versions), profile entries, people in their life, open actions,
-# positive-risk decisions, wellbeing answers, the timeline's page of keys,
-# one read for each of the three kinds of event on the page, and the groups
-# in the community directory they are connected to. (The session is saved at
-# most once a minute, so not on these pages.)
-PROFILE_QUERIES = 16
+# positive-risk decisions, wellbeing answers, the timeline's page (its
+# conversations and actions come with it), one read of the follow-ups on the
+# page, and the groups in the community directory they are connected to. (The
+# session is saved at most once a minute, so not on these pages.)
+PROFILE_QUERIES = 14
 
 
 @pytest.fixture
@@ -198,6 +199,38 @@ def test_timeline_shows_what_was_agreed_who_will_do_it_and_when(alice_client, al
     )
     assert "Who will do it: Alice Worker" in html
     assert "Due by 1 May 2030" in html
+
+
+def test_an_action_entry_names_who_agreed_it_who_does_it_and_who_is_responsible(
+    alice_client, alice, bob, person
+):
+    """Three members of staff on one entry, each by their own name, and one
+    with no name by their email; an action the person does themself names
+    them."""
+    dora = UserFactory(full_name="", email="dora@example.org", teams=[person.team])
+    conversation = ConversationFactory(person=person, recorded_by=alice)
+    AgreedActionFactory(
+        conversation=conversation,
+        created_by=alice,
+        owner_user=bob,
+        responsible=dora,
+        what="Ring the credit union",
+        due=dt.date(2030, 6, 2),
+    )
+    AgreedActionFactory(
+        conversation=conversation,
+        owner_type=Owner.PERSON,
+        owner_user=None,
+        responsible=bob,
+        what="Walk to the library",
+    )
+    html = timeline_html(profile(alice_client, person))
+    assert "Who will do it: Bob Manager<br>Responsible: dora@example.org<br>Due by 2 June 2030" in (
+        html
+    )
+    assert f"Who will do it: {person.display_name} (themself)<br>Responsible: Bob Manager" in html
+    assertInHTML('<p class="moj-timeline__byline">by Alice Worker</p>', html, count=3)
+    assert "2 actions agreed" in html
 
 
 def test_timeline_shows_reassignments_corrections_and_why_an_action_was_not_done(
