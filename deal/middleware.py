@@ -4,6 +4,7 @@ every response."""
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import LazyObject, empty
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 
@@ -78,3 +79,25 @@ class RefusalAuditMiddleware:
         from deal.models import AuditAction
 
         audit_record(actor=Actor.from_request(request), action=AuditAction.DENIED, detail=detail)
+
+
+class SignedInUserMiddleware:
+    """request.user as the member of staff themself, not the lazy stand-ins
+    Django's AuthenticationMiddleware and django-otp's OTPMiddleware put
+    there (one inside the other). Every page but the floor reads the user,
+    so waiting buys nothing, and each of the hundreds of reads a page makes
+    of the user (its role, its teams, in every permission check and menu
+    item) went through both stand-ins. Goes straight after OTPMiddleware."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        while isinstance(user, LazyObject):
+            if user._wrapped is empty:
+                user._setup()
+            user = user._wrapped
+        if user is not None:
+            request.user = user
+        return self.get_response(request)

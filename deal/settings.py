@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "deal.middleware.RefusalAuditMiddleware",
     # request.user.is_verified(): has this session given a code from an app?
     "django_otp.middleware.OTPMiddleware",
+    "deal.middleware.SignedInUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "deal.session.SessionLimitMiddleware",
     # Until the code is given (or an app set up), only those pages open.

@@ -15,8 +15,8 @@ from tests.factories import (
     FollowUpFactory,
     PersonFactory,
     PersonInLifeFactory,
-    UserFactory,
     ProfileEntryFactory,
+    UserFactory,
     WhatMattersFactory,
 )
 

@@ -152,3 +152,17 @@ def test_pages_renew_the_idle_clock_at_most_once_a_minute(sign_in_through_the_pa
     csrf = web.cookies["csrftoken"]
     answer = web.post("/accounts/keep-alive/", headers={"X-CSRFToken": csrf})
     assert answer.json["seconds"] == 60 * 60
+
+
+def test_a_page_is_given_the_signed_in_member_of_staff_themself(
+    sign_in_through_the_page, web, alice, settings
+):
+    """Not Django's lazy stand-ins for them (deal.middleware.
+    SignedInUserMiddleware): each of the hundreds of reads a page makes of
+    the user went through two. django-otp's is_verified comes with them."""
+    settings.REQUIRE_TWO_FACTOR = False
+    sign_in_through_the_page("alice@example.org")
+    request = web.get("/").context["request"]
+    assert type(request.user) is type(alice)
+    assert request.user == alice
+    assert request.user.is_verified() is False
