@@ -23,6 +23,7 @@ import threading
 import uuid
 from html.parser import HTMLParser
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 from locust import HttpUser, between, task
 
@@ -219,10 +220,13 @@ class Staff(HttpUser):
         form = parse_form(page.text, "what_matters")
         values = {k: list(v) for k, v in form.values.items()}
         marker = uuid.uuid4().hex
-        today = dt.date.today()
+        # A few minutes ago where the service is: a fixed time of day would be
+        # in the future for a run before it.
+        now = dt.datetime.now(ZoneInfo("Europe/London")) - dt.timedelta(minutes=5)
+        today = now.date()
         set_date(values, "date", today)
         if "time" in values:
-            values["time"] = ["10:30"]
+            values["time"] = [f"{now:%H:%M}"]
         for name, options in form.radios.items():
             if name not in values and "-" not in name and options:
                 values[name] = [options[0]]
