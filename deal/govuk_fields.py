@@ -111,11 +111,51 @@ def _fieldset(form, fieldset, context: Context, extra: dict) -> str:
 # Fields ---------------------------------------------------------------------
 
 
+def hidden_input(field: forms.BoundField) -> str:
+    """A hidden field as Django's widget templates draw it (three templates
+    for one tag, a third of a millisecond each: a formset's management form
+    is four of them)."""
+    widget = field.field.widget
+    if type(widget) is not forms.HiddenInput:
+        return str(field)  # several inputs (MultipleHiddenInput): Django draws them
+    attrs = field.build_widget_attrs(widget.attrs)
+    if field.auto_id and "id" not in attrs:
+        attrs["id"] = field.auto_id
+    value = widget.format_value(field.value())
+    return format_html(
+        '<input type="hidden" name="{}"{}{}>',
+        field.html_name,
+        format_html(' value="{}"', value) if value is not None else "",
+        _attributes(attrs),
+    )
+
+
+def hidden_fields(form: forms.BaseForm) -> SafeString:
+    """A form of hidden fields alone (a formset's management form), as
+    `{{ form }}` draws it; a form with an error in them is drawn by Django."""
+    if form.errors or not all(field.is_hidden for field in form):
+        return mark_safe(str(form))  # noqa: S308 - Django's own rendering
+    return _join(hidden_input(field) for field in form)
+
+
+def _attributes(attrs: dict) -> str:
+    """Attributes as django/forms/widgets/attrs.html writes them."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False and value is not None
+        ),
+    )
+
+
 def render_field(field: forms.BoundField, extra: dict, attrs: dict | None = None) -> str:
     """One field as crispy-forms-gds's gds/field.html draws it."""
     widget = field.field.widget
     if widget.is_hidden:
-        return str(field)
+        return hidden_input(field)
     attrs = dict(attrs or {})
     if isinstance(widget, forms.CheckboxSelectMultiple):
         body = _choices(field, extra, "checkbox")

@@ -185,6 +185,15 @@ def render_section(context, section):
         return template.render(context)
 
 
+@register.simple_tag
+def hidden_fields(form):
+    """A form of hidden fields alone (a formset's management form), as
+    `{{ form }}` draws it, without a template for each (deal/govuk_fields.py)."""
+    from deal.govuk_fields import hidden_fields as draw
+
+    return draw(form)
+
+
 @register.simple_tag(takes_context=True)
 def govuk_fields(context, form):
     """The form's fields as `{% crispy form %}` draws them, quickly (see

@@ -151,3 +151,27 @@ def test_the_pulse_sent_back_with_a_made_up_answer_is_drawn_the_same():
     crispy, ours = both(make)
     assert ours == crispy
     assert "Choose an answer from the list" in ours
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"actions-TOTAL_FORMS": "2", "actions-INITIAL_FORMS": "0"},
+        {"actions-TOTAL_FORMS": '"><script>', "actions-INITIAL_FORMS": "0"},
+    ],
+    ids=["new", "sent back", "tampered"],
+)
+def test_a_formsets_management_form_is_drawn_as_django_draws_it(data):
+    """{% hidden_fields %} (deal/govuk_fields.py) for the record page's
+    formsets: the same hidden inputs, names, ids and values as `{{ form }}`,
+    a tampered value escaped as Django escapes it."""
+    from django import forms
+
+    from deal.templatetags.govuk import hidden_fields
+
+    formset = forms.formset_factory(forms.Form, extra=1)(data, prefix="actions")
+    management = formset.management_form
+    assert shape(hidden_fields(management)) == shape(str(management))
+    assert 'name="actions-TOTAL_FORMS"' in hidden_fields(management)
+    assert "<script>" not in hidden_fields(management)
