@@ -120,6 +120,9 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["last_saved"].initial = self.instance.updated_at.isoformat()
             self.fields["phone"].already_held = " ".join(self.instance.phone.split())
+            # Shown as the profile and the NHS write it (943 476 5919), which
+            # is easier to check against a letter than ten digits in a row.
+            self.initial["nhs_number"] = self.instance.nhs_number_display
         teams = Team.objects.filter(id__in=user.team_ids())
         self.fields["team"].queryset = teams
         self.fields["team"].empty_label = None

@@ -258,3 +258,14 @@ def test_a_contact_held_from_before_the_check_does_not_block_other_changes(alice
     form = alice_app.get(url).forms["person-in-life-form"]
     form["contact"] = "via Susan's son"
     assert form.submit().status_code == 200
+
+
+def test_changing_details_shows_the_nhs_number_spaced_and_keeps_it(alice_app, person):
+    Person.objects.filter(pk=person.pk).update(nhs_number="9434765919")
+    form = alice_app.get(f"/people/{person.pk}/edit/").forms["person-form"]
+    assert form["nhs_number"].value == "943 476 5919"
+    form["preferred_name"] = "Peg"
+    page = form.submit()
+    assert page.status_code == 302, page.html.find("main").get_text(" ", strip=True)[:600]
+    person.refresh_from_db()
+    assert (person.preferred_name, person.nhs_number) == ("Peg", "9434765919")
