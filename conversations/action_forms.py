@@ -35,6 +35,8 @@ RECENTLY_CLOSED_DAYS = 30
 class Due:
     OVERDUE = "overdue"
     THIS_WEEK = "this_week"
+    # Both of those: what My work lists as "what to do next".
+    NEXT = "next"
     LATER = "later"
 
 
@@ -65,6 +67,7 @@ class ActionFilterForm(GovukFormMixin, forms.Form):
         choices=[
             (Due.OVERDUE, "Overdue"),
             (Due.THIS_WEEK, f"In the next {DUE_SOON_DAYS} days"),
+            (Due.NEXT, f"Overdue or in the next {DUE_SOON_DAYS} days"),
             (Due.LATER, "Later"),
             (ANY, "Any time"),
         ],
@@ -154,6 +157,8 @@ class ActionFilterForm(GovukFormMixin, forms.Form):
             actions = actions.overdue()
         elif chosen["due"] == Due.THIS_WEEK:
             actions = actions.due_within(DUE_SOON_DAYS)
+        elif chosen["due"] == Due.NEXT:
+            actions = actions.overdue_or_due_soon(DUE_SOON_DAYS)
         elif chosen["due"] == Due.LATER:
             actions = actions.due_later(DUE_SOON_DAYS)
         if chosen["since"] != ANY:

@@ -78,14 +78,18 @@ def test_only_the_first_ten_actions_show_with_a_link_to_the_rest(
 ):
     for n in range(13):
         make_action(what=f"Action number {n:02d}", due=days(n % 7))
+    # Not due soon: not on My work, nor counted, nor on the list it links to.
+    make_action(what="Action due later", due=days(30))
     response = alice_client.get(HOME)
     assert len(response.context["my_actions"]) == 10
     page = alice_app.get(HOME)
     actions = page.click(description="and 3 more")
     assert actions.request.path == "/actions/"
-    # The list it opens holds all 13, the three not on My work among them.
+    # The list it opens holds those 13 and no other: the three not on My work
+    # among them, as many as the link said.
     listed = [link.get_text() for link in actions.html.select("table a[href^='/actions/']")]
-    assert {f"Action number {n:02d}" for n in range(13)} <= set(listed)
+    assert sorted(listed) == [f"Action number {n:02d}" for n in range(13)]
+    assert actions.html.find("input", {"name": "due", "value": "next"}).has_attr("checked")
 
 
 def test_nothing_due_says_so(alice_client, make_action):
