@@ -34,6 +34,7 @@ from conversations.models import (
     FollowUpKind,
 )
 from deal.models import User, staff_name_fields
+from deal.templatetags.govuk import govuk_datetime
 from people.models import Person
 
 EVENTS_PER_PAGE = 20
@@ -60,6 +61,21 @@ class TimelineEvent:
     item: Conversation | AgreedAction | FollowUp
     # What the entry says beneath its title, a line each.
     details: tuple[str, ...] = ()
+    # Where its link goes: the conversation, or the action (a follow-up's).
+    url: str = ""
+
+    # Written here rather than by the template's filters: a page has twenty
+    # entries, and each filter and look-up in a template costs more than the
+    # work it does.
+    @property
+    def when(self) -> str:
+        """ "4 March 2025 at 2:30pm"."""
+        return govuk_datetime(self.at)
+
+    @property
+    def when_iso(self) -> str:
+        """For <time datetime="…">, in the service's time zone."""
+        return timezone.localtime(self.at).isoformat()
 
 
 @dataclass(frozen=True)
@@ -386,6 +402,7 @@ def _read_events(person: Person, rows: list[_Row]) -> list[TimelineEvent]:
                     by=conversation.recorded_by,
                     item=conversation,
                     details=conversation_details(conversation),
+                    url=conversation.get_absolute_url(),
                 )
             )
         elif row.key.kind == ACTION:
@@ -393,7 +410,12 @@ def _read_events(person: Person, rows: list[_Row]) -> list[TimelineEvent]:
             action = _carried(AgreedAction, row, person, created_at=at)
             events.append(
                 TimelineEvent(
-                    kind="action", at=at, title="Action agreed", by=action.created_by, item=action
+                    kind="action",
+                    at=at,
+                    title="Action agreed",
+                    by=action.created_by,
+                    item=action,
+                    url=action.get_absolute_url(),
                 )
             )
         else:
@@ -407,6 +429,7 @@ def _read_events(person: Person, rows: list[_Row]) -> list[TimelineEvent]:
                     by=group[0].by,
                     item=group[0],
                     details=tuple(_step_detail(step) for step in group if step.note),
+                    url=group[0].action.get_absolute_url(),
                 )
             )
     return events
