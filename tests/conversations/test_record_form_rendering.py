@@ -1,4 +1,5 @@
-"""The record form and the staff pulse are drawn by deal.govuk_fields (fast) rather than
+"""The record form, the staff pulse and the reports' choices are drawn by
+deal.govuk_fields (fast) rather than
 `{% crispy %}` (slow): the two must give the same page, field for field, so
 that what a worker sees, what a screen reader announces and where the error
 summary's links land do not change. Compared as parsed HTML (tags, attributes,
@@ -175,3 +176,28 @@ def test_a_formsets_management_form_is_drawn_as_django_draws_it(data):
     assert shape(hidden_fields(management)) == shape(str(management))
     assert 'name="actions-TOTAL_FORMS"' in hidden_fields(management)
     assert "<script>" not in hidden_fields(management)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"start": "2026-03", "end": "2026-01"}, {"start": "1999-01", "team": "<b>"}],
+    ids=["as first shown", "months the wrong way round", "not on offer"],
+)
+def test_the_reports_choices_are_drawn_the_same(alice, wigan, leigh, query):
+    from django.http import QueryDict
+
+    from conversations.report_forms import ReportFilterForm
+    from deal.factories import join_team
+
+    join_team(alice, leigh)
+
+    def make():
+        data = QueryDict(mutable=True)
+        data.update(query)
+        form = ReportFilterForm(data, user=alice, today=dt.date(2026, 6, 15))
+        form.is_valid()
+        return form
+
+    crispy, ours = both(make)
+    assert ours == crispy
+    assert "June 2026" in ours and "All my teams" in ours

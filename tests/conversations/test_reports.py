@@ -257,6 +257,25 @@ def test_charts_are_described_images_beside_their_tables(bob_client, wigan_figur
     assertContains(response, '<desc id="themes-wide-desc">Conversations with each theme: Money, 3.')
 
 
+def test_a_theme_named_like_markup_is_written_as_text_in_the_charts(bob_client, alice, wigan):
+    """The charts are written in Python (conversations/report_charts.py):
+    a theme's name is escaped in its label, its tooltip and the chart's
+    description, as a template would have."""
+    theme = ThemeFactory(name='<script>alert("x")</script> & Money')
+    person = PersonFactory(team=wigan, created_by=alice)
+    ConversationFactory(person=person, recorded_by=alice, happened_at=this_month_at()).themes.add(
+        theme
+    )
+    content = bob_client.get(REPORTS).content.decode()
+    assert "<script>alert" not in content
+    written = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Money"
+    svg = content[content.index('<desc id="themes-wide-desc">') :]
+    svg = svg[: svg.index("</svg>")]
+    assert 'y="' in svg and f">{written}</text>" in svg
+    assert f"<title>{written}: 1</title>" in svg
+    assert f"Conversations with each theme: {written}, 1." in svg
+
+
 def test_navigation_offers_reports_to_managers(bob_client):
     assertContains(bob_client.get("/", follow=True), 'href="/reports/"')
 
