@@ -126,7 +126,7 @@ def hidden_input(field: forms.BoundField) -> str:
         '<input type="hidden" name="{}"{}{}>',
         field.html_name,
         format_html(' value="{}"', value) if value is not None else "",
-        _attributes(attrs),
+        _attrs(attrs),
     )
 
 
@@ -136,19 +136,6 @@ def hidden_fields(form: forms.BaseForm) -> SafeString:
     if form.errors or not all(field.is_hidden for field in form):
         return mark_safe(str(form))  # noqa: S308 - Django's own rendering
     return _join(hidden_input(field) for field in form)
-
-
-def _attributes(attrs: dict) -> str:
-    """Attributes as django/forms/widgets/attrs.html writes them."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False and value is not None
-        ),
-    )
 
 
 def render_field(field: forms.BoundField, extra: dict, attrs: dict | None = None) -> str:
@@ -387,22 +374,28 @@ def _widget(field: forms.BoundField, attrs: dict) -> str:
         )
     if isinstance(widget, forms.Select):
         chosen = {str(v) for v in value}
-        options = []
-        for option_value, label in widget.choices:
-            if isinstance(label, list | tuple):
-                raise NotDrawnHere(f"{field.name}: option groups are drawn by {{% crispy %}}")
-            key = "" if option_value is None else str(option_value)
-            options.append(
+
+        def options(choices) -> SafeString:
+            return _join(
                 format_html(
                     '<option value="{}"{}>{}</option>',
                     key,
                     mark_safe(" selected") if key in chosen else "",
                     label,
                 )
+                for key, label in (
+                    ("" if option_value is None else str(option_value), label)
+                    for option_value, label in choices
+                )
             )
-        return format_html(
-            '<select name="{}"{}>{}</select>', field.html_name, _attrs(attrs), _join(options)
+
+        drawn = _join(
+            format_html('<optgroup label="{}">{}</optgroup>', group, options(label))
+            if isinstance(label, list | tuple)
+            else options([(group, label)])
+            for group, label in widget.choices
         )
+        return format_html('<select name="{}"{}>{}</select>', field.html_name, _attrs(attrs), drawn)
     return format_html(
         '<input type="{}" name="{}"{}{}>',
         widget.input_type,

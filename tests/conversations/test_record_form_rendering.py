@@ -201,3 +201,93 @@ def test_the_reports_choices_are_drawn_the_same(alice, wigan, leigh, query):
     crispy, ours = both(make)
     assert ours == crispy
     assert "June 2026" in ours and "All my teams" in ours
+
+
+# The forms of the other busy pages: an action and its follow-up, the
+# actions list's filters, a conversation's comment box, the decisions lists'
+# filters. Each as first shown and sent back with errors.
+
+
+def _follow_up_form(data):
+    from conversations.action_forms import FollowUpForm
+    from tests.factories import AgreedActionFactory
+
+    action = AgreedActionFactory(what="Ring <b>the</b> GP")
+
+    def make():
+        form = FollowUpForm(data, action=action)
+        if data is not None:
+            form.is_valid()
+        return form
+
+    return make
+
+
+def _filter_form(form_class, data, user):
+    from django.http import QueryDict
+
+    def make():
+        query = QueryDict(mutable=True)
+        query.update(data)
+        form = form_class(query, user=user)
+        form.is_valid()
+        return form
+
+    return make
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"status": "not_done", "reason": "", "due_0": "31", "due_1": "2", "due_2": "2026",
+         "note": LONG_WORD * 20, "owner_user": "999999", "version": "1"},
+    ],
+    ids=["as first shown", "sent back with every error"],
+)  # fmt: skip
+def test_following_an_action_up_is_drawn_the_same(db, data):
+    crispy, ours = both(_follow_up_form(data))
+    assert ours == crispy
+    assert "Follow-up note" in ours
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "data"),
+    [
+        ("conversations.action_forms", "ActionFilterForm", {}),
+        ("conversations.action_forms", "ActionFilterForm", {"status": "x", "owner": "<b>"}),
+        ("conversations.decision_forms", "DecisionFilterForm", {}),
+        ("conversations.decision_forms", "DecisionFilterForm", {"status": "<b>"}),
+        ("conversations.decision_forms", "LearningFilterForm", {}),
+        ("conversations.decision_forms", "LearningFilterForm", {"outcome": "<b>"}),
+    ],
+)
+def test_the_lists_filters_are_drawn_the_same(alice, wigan, leigh, module, name, data):
+    from importlib import import_module
+
+    from deal.factories import join_team
+
+    join_team(alice, leigh)
+    UserFactory(full_name="Zoe <b>Colleague</b>", teams=[wigan])
+    crispy, ours = both(_filter_form(getattr(import_module(module), name), data, alice))
+    assert ours == crispy
+
+
+@pytest.mark.parametrize("already_reviewed", [False, True])
+@pytest.mark.parametrize("data", [None, {"text": LONG_WORD * 20, "key": "not-a-key"}])
+def test_a_managers_comment_box_is_drawn_the_same(alice, already_reviewed, data):
+    from conversations.review import CommentForm
+
+    def make():
+        # Each comment box has a key of its own; both drawings get the same.
+        key = "8a6e0804-2bd0-4672-b79e-d7ae4b8bd8bc"
+        form = CommentForm(
+            data, already_reviewed=already_reviewed, worker=alice, initial={"key": key}
+        )
+        if data is not None:
+            form.is_valid()
+        return form
+
+    crispy, ours = both(make)
+    assert ours == crispy
+    assert "Comment for Alice Worker" in ours
