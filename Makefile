@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test install install-run install-load lint format check-deploy clean bench loadtest faulttest
+.PHONY: run test install install-run install-load lint format check-deploy clean bench loadtest faulttest instructions
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,12 @@ bench: install-run
 		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python tests/load/generate.py --scale $(BENCH_SCALE); \
 	fi
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python tests/load/bench.py
+
+# CPU instructions a request of each page (valgrind's count, which does not
+# move with how busy the machine is), against the data `make bench` made.
+INSTRUCTION_PAGES ?= "/ My work" "profile, a typical person" "profile, a person with" "record form" "manager: reports" "an action"
+instructions: install-run
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python tests/load/instructions.py $(INSTRUCTION_PAGES)
 
 loadtest: install-load
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) BENCH_SCALE=$(BENCH_SCALE) \
