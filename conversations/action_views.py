@@ -100,6 +100,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except ConflictError:
                 conflict = True
+            except services.AlreadySaved:
+                messages.info(request, "That note was saved already, so it was not added again.")
+                return redirect(here)
             except ValidationError as error:
                 form.add_service_errors(error)
             else:

@@ -48,6 +48,19 @@ class ActionConflictError(ConflictError):
     handed on) after the user opened the conversation to correct it."""
 
 
+class AlreadySaved(Exception):
+    """The follow-up sent is one the same member of staff saved moments ago:
+    the page sent again (Back, then Save), not a new one."""
+
+
+# A note the same member of staff saved on the same action this recently is
+# the same save sent again. Back after saving fetches the page afresh (it is
+# never stored) with the action's new version, and the browser puts the typed
+# note back, so nothing else tells the two apart; nobody means to write the
+# same note twice within minutes.
+SAME_NOTE_WITHIN = dt.timedelta(minutes=15)
+
+
 @dataclass
 class ActionInput:
     """One agreed action as typed into the conversation form."""
@@ -247,6 +260,18 @@ def conversation_discard(
             detail=f"Discarded a draft conversation with person {conversation.person_id}",
             changes={"status": [ConversationStatus.DRAFT, ConversationStatus.DISCARDED]},
         )
+
+
+def _just_noted(action: AgreedAction, user: User, note: str, now: dt.datetime) -> bool:
+    """Whether this member of staff added this very note to the action
+    moments ago (SAME_NOTE_WITHIN)."""
+    return FollowUp.objects.filter(
+        action=action,
+        by=user,
+        kind=FollowUpKind.NOTE,
+        note=note,
+        at__gte=now - SAME_NOTE_WITHIN,
+    ).exists()
 
 
 def take_version(
@@ -483,9 +508,15 @@ def action_follow_up(
         "owner_user": action.owner_user,
     }
     with transaction.atomic():
+        # Holds the action's row lock from here, so a note sent twice at once
+        # is checked after the first is saved.
         take_version(action, expected_version)
         fields = ["version", "updated_at"]
         now = timezone.now()
+        if note and _just_noted(action, actor.user, note, now):
+            note = ""
+            if not (status_changes or reassigns or due_changes):
+                raise AlreadySaved
         if status_changes:
             trail.append(
                 FollowUp(

@@ -465,6 +465,30 @@ def test_a_note_on_its_own_is_added_to_the_trail(app, alice, action):
     assert (step.kind, step.note, step.by) == (FollowUpKind.NOTE, "Left a voicemail", alice)
 
 
+@pytest.mark.parametrize("with_status", [False, True])
+def test_back_then_save_again_adds_the_note_once(app, alice, action, with_status):
+    """Back after saving fetches the page afresh (never stored), at the
+    action's new version, and the browser puts the typed note back: sent
+    again, it is the same save, not a second note."""
+    fields = {"note": "Rang her; no answer", **({"status": "done"} if with_status else {})}
+    assert follow_up(app, action, **fields).status_code == 302
+    again = follow_up(app, action, **fields)
+    assert again.status_code == 302
+    assert "That note was saved already, so it was not added again." in again.follow().text
+    assert FollowUp.objects.filter(kind=FollowUpKind.NOTE).count() == 1
+    assert FollowUp.objects.count() == (2 if with_status else 1)
+    # A note of its own, though, is added.
+    assert follow_up(app, action, note="Rang again; she will call back").status_code == 302
+    assert FollowUp.objects.filter(kind=FollowUpKind.NOTE).count() == 2
+
+
+def test_the_same_note_long_after_is_a_new_note(app, alice, action):
+    follow_up(app, action, note="Rang her; no answer")
+    FollowUp.objects.update(at=timezone.now() - dt.timedelta(hours=1))
+    assert follow_up(app, action, note="Rang her; no answer").status_code == 302
+    assert FollowUp.objects.filter(kind=FollowUpKind.NOTE).count() == 2
+
+
 def test_a_note_longer_than_2000_characters_is_refused(app, action):
     response = follow_up(app, action, note="x" * 2001)
     assert "Follow-up note must be 2000 characters or fewer" in response.text
