@@ -243,7 +243,9 @@ def _choices(field: forms.BoundField, extra: dict, kind: str) -> str:
                 label,
             )
         )
-    classes = f"govuk-{plural}{'--inline' if inline else ''}"
+    # GOV.UK's inline radios are "govuk-radios govuk-radios--inline";
+    # crispy-forms-gds writes the second alone, and they stack.
+    classes = f"govuk-{plural}{f' govuk-{plural}--inline' if inline else ''}"
     if small:
         classes += f" govuk-{plural}--small"
     return format_html(

@@ -50,6 +50,10 @@ def shape(html: str) -> list:
                 attrs[name] = frozenset(
                     ERROR_CLASS_AS_CRISPY_HAS_IT.get(name, name) for name in value
                 )
+                # crispy-forms-gds writes inline radios without GOV.UK's base
+                # class, so they stack; we write both (asserted where used).
+                if "govuk-radios--inline" in attrs[name]:
+                    attrs[name] |= {"govuk-radios"}
             elif name == "aria-describedby":
                 attrs[name] = tuple(value.split())
             else:

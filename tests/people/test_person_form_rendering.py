@@ -78,3 +78,15 @@ def test_changing_their_details_is_drawn_the_same(alice, wigan):
     crispy, ours = both(lambda: PersonForm(instance=person, user=alice))
     assert ours == crispy
     assert "Status" in " ".join(str(x) for x in ours)
+
+
+def test_the_status_radios_sit_side_by_side(alice, wigan):
+    """GOV.UK Frontend lays radios inline only with both its classes, which
+    crispy-forms-gds leaves one of out (a difference the comparison allows)."""
+    from django.template import Context
+
+    from deal.govuk_fields import render_form
+
+    form = PersonForm(instance=PersonFactory(team=wigan, created_by=alice), user=alice)
+    html = render_form(form, Context({"form": form}))
+    assert '<div class="govuk-radios govuk-radios--inline govuk-radios--small">' in html
