@@ -274,6 +274,7 @@ def main() -> int:
         "when": started.isoformat(timespec="seconds"),
         "users": users,
         "run_time": run_time,
+        "wait_seconds": os.environ.get("LOAD_WAIT", "1-3"),
         "server": "gunicorn, deal/gunicorn.conf.py",
         "redis": bool(os.environ.get("REDIS_URL")),
         "worker_peak_rss_mb": rss,

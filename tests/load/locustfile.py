@@ -136,7 +136,10 @@ def set_date(values: dict, name: str, day: dt.date) -> None:
 class Staff(HttpUser):
     """A member of staff. One in ten signs in as a manager."""
 
-    wait_time = between(1, 3)
+    # Seconds between one step and the next: LOAD_WAIT, "1-3" by default
+    # (a member of staff clicking on every two seconds or so, harder than
+    # anyone who is reading or typing).
+    wait_time = between(*(float(n) for n in os.environ.get("LOAD_WAIT", "1-3").split("-")))
 
     def on_start(self) -> None:
         with _lock:
