@@ -207,19 +207,22 @@ def _carried_columns() -> tuple[_Carried, ...]:
     return tuple(columns)
 
 
+def _model_field(column: _Carried) -> models.Field:
+    """The model field a carried column is read from."""
+    if column.staff:
+        return User._meta.get_field(column.field)
+    model = Conversation if column.kind == CONVERSATION else AgreedAction
+    return next(f for f in model._meta.concrete_fields if f.attname == column.field)
+
+
 def _sql_type(column: _Carried) -> str:
     """The column's type, for the NULL the other kinds' parts give: a bare
     NULL in a subselect is text to PostgreSQL, which a UNION cannot match
     with a date."""
     if column.counted:
-        field = IntegerField()
-    elif column.staff:
-        field = User._meta.get_field(column.field)
-    else:
-        model = Conversation if column.kind == CONVERSATION else AgreedAction
-        field = next(f for f in model._meta.concrete_fields if f.attname == column.field)
-        field = field.target_field if field.is_relation else field
-    return field.cast_db_type(connection)
+        return IntegerField().cast_db_type(connection)
+    field = _model_field(column)
+    return (field.target_field if field.is_relation else field).cast_db_type(connection)
 
 
 @functools.cache
@@ -239,7 +242,9 @@ def _carrying(kind: int, vendor: str) -> tuple[str, str, tuple]:
         if column.kind != kind:
             selected.append(f"CAST(NULL AS {_sql_type(column)})")
         elif column.staff:
-            selected.append(f"{quote('staff_' + column.staff)}.{quote(column.field)}")
+            selected.append(
+                f"{quote('staff_' + column.staff)}.{quote(_model_field(column).column)}"
+            )
         elif column.counted:
             actions = AgreedAction._meta
             same = "=" if column.counted == "unfinished" else "<>"
@@ -250,7 +255,7 @@ def _carrying(kind: int, vendor: str) -> tuple[str, str, tuple]:
             )
             params.append(ActionStatus.DRAFT.value)
         else:
-            selected.append(f"part.{quote(column.field)}")
+            selected.append(f"part.{quote(_model_field(column).column)}")
     joins = []
     for relation in {CONVERSATION: CONVERSATION_STAFF, ACTION: ACTION_STAFF}.get(kind, ()):
         alias = quote("staff_" + relation)
