@@ -483,8 +483,14 @@ def test_back_then_save_again_adds_the_note_once(app, alice, action, with_status
 
 
 def test_the_same_note_long_after_is_a_new_note(app, alice, action):
-    follow_up(app, action, note="Rang her; no answer")
-    FollowUp.objects.update(at=timezone.now() - dt.timedelta(hours=1))
+    # Saved an hour ago (the trail is only ever added to, so it is made so).
+    FollowUpFactory(
+        action=action,
+        kind=FollowUpKind.NOTE,
+        note="Rang her; no answer",
+        by=alice,
+        at=timezone.now() - dt.timedelta(hours=1),
+    )
     assert follow_up(app, action, note="Rang her; no answer").status_code == 302
     assert FollowUp.objects.filter(kind=FollowUpKind.NOTE).count() == 2
 
