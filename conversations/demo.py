@@ -217,6 +217,10 @@ def _make_action(conversation, worker, agreed_at, today) -> None:
         status = ActionStatus.DRAFT
     elif due < today and random.random() < 0.7:
         status = random.choice([ActionStatus.DONE, ActionStatus.DONE, ActionStatus.NOT_DONE])
+    closed = status not in (ActionStatus.OPEN, ActionStatus.DRAFT)
+    # Closed the afternoon it was due (or today), as its trail says, so that
+    # "Closed in the last 30 days" finds it.
+    closed_at = timezone.make_aware(dt.datetime.combine(min(due, today), dt.time(15, 0)))
     action = AgreedActionFactory(
         conversation=conversation,
         owner_type=owner,
@@ -227,8 +231,9 @@ def _make_action(conversation, worker, agreed_at, today) -> None:
         status_reason="They were in hospital that week" if status == ActionStatus.NOT_DONE else "",
         created_by=worker,
         created_at=agreed_at,
+        closed_at=closed_at if closed else None,
     )
-    if status not in (ActionStatus.OPEN, ActionStatus.DRAFT):
+    if closed:
         FollowUpFactory(
             action=action,
             kind=FollowUpKind.STATUS,
@@ -236,5 +241,5 @@ def _make_action(conversation, worker, agreed_at, today) -> None:
             to_status=status,
             note=action.status_reason,
             by=worker,
-            at=timezone.make_aware(dt.datetime.combine(min(due, today), dt.time(15, 0))),
+            at=closed_at,
         )

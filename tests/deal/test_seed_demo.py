@@ -62,6 +62,12 @@ def test_loads_teams_staff_and_people_once(db, settings, monkeypatch, capsys):
     for action in AgreedAction.objects.select_related("conversation", "person"):
         assert action.team_id == action.person.team_id
         assert action.due >= action.conversation.happened_at.date()
+        # A closed action says when, as its trail does, so "Closed in the
+        # last 30 days" finds it.
+        if action.status in ("open", "draft"):
+            assert action.closed_at is None
+        else:
+            assert action.closed_at == action.follow_ups.get(kind="status").at
     # Positive-risk decisions in every state, made once, each backed by the
     # manager of its person's team and never by whoever proposed it.
     decisions = RiskDecision.objects.select_related("person")
