@@ -181,6 +181,22 @@ class ActionFilterForm(GovukFormMixin, forms.Form):
     def is_default(self) -> bool:
         return self.chosen() == self.DEFAULTS
 
+    @property
+    def described(self) -> str:
+        """The filters applied, in the panel's words ("status: Open; due:
+        Overdue or in the next 7 days"), so that the list says what it holds
+        while the panel is closed (on a phone, or arriving from My work)."""
+        chosen = self.chosen()
+        parts = []
+        for name, field in self.fields.items():
+            if chosen[name] in (ANY, ANYONE, ALL_TEAMS):
+                continue
+            labels = {}
+            for value, label in field.choices:
+                labels.update(dict(label) if isinstance(label, list | tuple) else {value: label})
+            parts.append(f"{field.label.lower()}: {labels.get(chosen[name], chosen[name])}")
+        return "; ".join(parts)
+
 
 def _why_message(status: str) -> str:
     if status == ActionStatus.NOT_DONE:

@@ -90,6 +90,11 @@ def test_only_the_first_ten_actions_show_with_a_link_to_the_rest(
     listed = [link.get_text() for link in actions.html.select("table a[href^='/actions/']")]
     assert sorted(listed) == [f"Action number {n:02d}" for n in range(13)]
     assert actions.html.find("input", {"name": "due", "value": "next"}).has_attr("checked")
+    # Said above the list too: on a phone the filter panel starts closed.
+    assert actions.html.find(id="results-filters").get_text() == (
+        "Filtered by status: Open; due: Overdue or in the next 7 days; "
+        "responsible member of staff: Me."
+    )
 
 
 def test_nothing_due_says_so(alice_client, make_action):
