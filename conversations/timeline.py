@@ -33,7 +33,7 @@ from conversations.models import (
     FollowUp,
     FollowUpKind,
 )
-from deal.models import User, staff_name_fields
+from deal.models import STAFF_NAME_FIELDS, User, staff_name_fields
 from deal.templatetags.govuk import govuk_datetime
 from people.models import Person
 
@@ -199,7 +199,7 @@ def _carried_columns() -> tuple[_Carried, ...]:
         columns += [
             _Carried(kind, f"k{kind}_{relation}_{name}", staff=relation, field=name)
             for relation in staff
-            for name in STAFF_NAME
+            for name in STAFF_NAME_FIELDS
         ]
     columns += [
         _Carried(CONVERSATION, f"k{CONVERSATION}_{n}", counted=n) for n in ("agreed", "unfinished")
@@ -351,7 +351,6 @@ ACTION_SHOWN = ("what", "due", "status", "owner_type", "owner_name")
 # The staff an entry names, by their relation, each by name (User.__str__).
 CONVERSATION_STAFF = ("recorded_by",)
 ACTION_STAFF = ("owner_user", "created_by", "responsible")
-STAFF_NAME = tuple(name.removeprefix("__") for name in staff_name_fields(""))
 FOLLOW_UP_SHOWN = (
     "action_id",
     "kind",

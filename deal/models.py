@@ -111,10 +111,14 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def staff_name_fields(relation: str) -> tuple[str, str]:
+# What names a member of staff (User.__str__).
+STAFF_NAME_FIELDS = ("full_name", "email")
+
+
+def staff_name_fields(relation: str) -> tuple[str, ...]:
     """What a list needs to name a member of staff (User.__str__) through a
     relation ("recorded_by"): those columns alone, for `.only()`."""
-    return (f"{relation}__full_name", f"{relation}__email")
+    return tuple(f"{relation}__{name}" for name in STAFF_NAME_FIELDS)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
