@@ -39,8 +39,11 @@ run: install-run
 	@echo "Deal Conversations is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DEMO_MODE=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite runs on every core (up to four), each worker with its own test
+# database and live server; TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -7,6 +7,11 @@ Carol works in the Leigh team; Dave is an admin, in no team.
 import pytest
 
 from deal.models import Role
+from tests.browser.required import (  # noqa: F401 - hooks, found here by name
+    pytest_runtest_logreport,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+)
 from tests.factories import (
     AgreedActionFactory,
     ConversationFactory,

@@ -7,7 +7,6 @@ fails them, and a run in which no browser test ran, or one was skipped, fails.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,10 +18,9 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, e
 
 from deal.models import User
 from tests.browser.phone import PHONE
+from tests.browser.required import CHROMIUM, browser_required, missing_browser_reason
 from tests.conftest import PASSWORD
 
-# CHROMIUM_PATH lets a developer point at another Chromium build.
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -41,86 +39,32 @@ AXE_ROUTE = f"**{AXE_URL_PATH}"
 BROWSER_DIR = Path(__file__).resolve().parent
 
 
-def _browser_required() -> bool:
-    return os.environ.get("REQUIRE_BROWSER", "").strip() == "1"
-
-
-def _missing_browser_reason() -> str:
-    return f"Chromium not found at {CHROMIUM}: install Debian's chromium package to run these"
-
-
 def _is_browser_test(item: pytest.Item) -> bool:
     return BROWSER_DIR in Path(str(item.path)).resolve().parents
 
 
-# --- Marking, skipping, and never passing silently in CI --------------------------
-
-# What happened to the browser tests in this run (one conftest, one session).
-_RUN: dict = {"nodeids": set(), "ran": 0, "skipped": []}
+# --- Marking and skipping (tests/browser/required.py: never passing silently in CI)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # tryfirst: the mark is added before `-m` deselects by it.
-    skip = pytest.mark.skip(reason=_missing_browser_reason())
+    skip = pytest.mark.skip(reason=missing_browser_reason())
     for item in items:
         if not _is_browser_test(item):
             continue
         item.add_marker(pytest.mark.browser)
-        if not CHROMIUM.exists() and not _browser_required():
+        if not CHROMIUM.exists() and not browser_required():
             item.add_marker(skip)
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    # After `-m`/`-k` deselection: the browser tests that will actually run.
-    _RUN["nodeids"] = {item.nodeid for item in session.items if _is_browser_test(item)}
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.nodeid not in _RUN["nodeids"]:
-        return
-    if report.when == "call":
-        _RUN["ran"] += 1
-    if report.skipped and not hasattr(report, "wasxfail"):
-        _RUN["skipped"].append(report.nodeid)
-
-
-def _require_browser_problems(config: pytest.Config) -> list[str]:
-    if not _browser_required() or config.option.collectonly:
-        return []
-    problems = []
-    if not _RUN["nodeids"]:
-        problems.append("REQUIRE_BROWSER=1 but no browser test was collected")
-    elif not _RUN["ran"]:
-        problems.append("REQUIRE_BROWSER=1 but no browser test ran")
-    for nodeid in _RUN["skipped"]:
-        problems.append(f"REQUIRE_BROWSER=1 but a browser test was skipped: {nodeid}")
-    return problems
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if _require_browser_problems(session.config) and exitstatus in (
-        pytest.ExitCode.OK,
-        pytest.ExitCode.NO_TESTS_COLLECTED,
-    ):
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    problems = _require_browser_problems(config)
-    if problems:
-        terminalreporter.section("browser tests required", sep="=", red=True, bold=True)
-        for problem in problems:
-            terminalreporter.write_line(problem, red=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _chromium_present() -> None:
     if CHROMIUM.exists():
         return
-    if _browser_required():
-        pytest.fail(f"REQUIRE_BROWSER=1: {_missing_browser_reason()}", pytrace=False)
-    pytest.skip(_missing_browser_reason())
+    if browser_required():
+        pytest.fail(f"REQUIRE_BROWSER=1: {missing_browser_reason()}", pytrace=False)
+    pytest.skip(missing_browser_reason())
 
 
 # --- Playwright and the live server -------------------------------------------------
