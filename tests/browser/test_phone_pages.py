@@ -289,3 +289,27 @@ def test_wellbeing_chart_and_table_are_readable_on_a_phone(
     last_header.scroll_into_view_if_needed()
     expect(last_header).to_be_in_viewport()
     check_page(page, axe_check)
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_who_is_signed_in_and_whose_record_it_is_sit_in_landmarks(
+    alice_page: Page, live_server, alice, person, axe_check
+):
+    """A screen reader moving by landmark reaches the line saying who is
+    signed in and the bar naming the person: axe's "region" rule finds
+    neither outside a landmark (the GOV.UK back link alone stays before
+    <main>, where the skip link passes it)."""
+    page = alice_page
+    conversation = ConversationFactory(person=person, recorded_by=alice)
+    page.goto(f"{live_server.url}{conversation.get_absolute_url()}")
+    expect(page.get_by_role("banner")).to_contain_text("You are signed in as Alice Worker")
+    expect(page.get_by_role("region", name="The person whose record this is")).to_contain_text(
+        "Peggy"
+    )
+    outside = [
+        node["html"]
+        for violation in axe_check(page)
+        if violation["id"] == "region"
+        for node in violation["nodes"]
+    ]
+    assert not [html for html in outside if "govuk-back-link" not in html], outside
