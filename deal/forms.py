@@ -248,6 +248,16 @@ def _djangos_own(field: forms.Field, code: str) -> bool:
     )
 
 
+class NumericDateInputWidget(DateInputWidget):
+    """crispy-forms-gds's day, month and year boxes, with `inputmode="numeric"`
+    as the GOV.UK date input has it: a phone offers its number pad."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for part in self.widgets:
+            part.attrs["inputmode"] = "numeric"
+
+
 class GovukDateField(forms.MultiValueField):
     """A GOV.UK date input (day, month, year) with the Design System's messages.
 
@@ -256,7 +266,7 @@ class GovukDateField(forms.MultiValueField):
     dates in Python's words.
     """
 
-    widget = DateInputWidget
+    widget = NumericDateInputWidget
 
     def __init__(
         self,

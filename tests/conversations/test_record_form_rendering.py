@@ -140,6 +140,18 @@ def test_the_record_page_uses_the_quick_drawing(alice_app, person):
         assert name in form.fields
 
 
+def test_date_boxes_bring_up_a_phones_number_pad(alice_app, person):
+    """As the GOV.UK date input: day, month and year ask for digits, on the
+    record form (drawn quickly) and on the person's details (drawn by
+    crispy-forms-gds) alike."""
+    record = alice_app.get(f"/people/{person.pk}/conversations/new/").follow()
+    details = alice_app.get(f"/people/{person.pk}/edit/")
+    for page, field in ((record, "date"), (details, "date_of_birth")):
+        for part in range(3):
+            box = page.html.find("input", attrs={"name": f"{field}_{part}"})
+            assert box["inputmode"] == "numeric", box
+
+
 def test_the_pulse_is_drawn_the_same():
     crispy, ours = both(PulseForm)
     assert ours == crispy
