@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from conversations.models import (
     ActionStatus,
@@ -62,6 +63,21 @@ def fill_date(group: Locator, day: dt.date) -> None:
     group.get_by_label("Year").fill(str(day.year))
 
 
+def choose(option: Locator) -> None:
+    """Tick a radio or checkbox. A line just added in the browser can still be
+    moving into view as the click lands (on a busy machine, while the page
+    scrolls to it), and the click then misses; once more, after a frame, and
+    the box must be ticked. A script that unticked it would still fail."""
+    try:
+        option.check()
+    except PlaywrightError as error:
+        if "did not change its state" not in str(error):
+            raise
+        option.page.evaluate("() => new Promise(requestAnimationFrame)")
+        option.check()
+    expect(option).to_be_checked()
+
+
 def fill_action(
     fieldset: Locator,
     *,
@@ -72,7 +88,7 @@ def fill_action(
     name: str | None = None,
 ) -> None:
     fieldset.get_by_label("What will happen").fill(what)
-    fieldset.get_by_role("group", name="Who will do it").get_by_label(who, exact=True).check()
+    choose(fieldset.get_by_role("group", name="Who will do it").get_by_label(who, exact=True))
     if staff is not None:
         fieldset.get_by_role("combobox", name="Member of staff who will do it").select_option(
             label=staff
