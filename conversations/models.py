@@ -196,9 +196,13 @@ class Conversation(models.Model):
                 name="conversation_draft_idx",
             ),
             # The reports: a team's completed conversations in a period, and
-            # those with wellbeing answers, read from the index alone.
+            # those with wellbeing answers, read from the index alone; the
+            # team view's counts of each worker's conversations waiting for
+            # review and drafts left for a week, likewise (who recorded them,
+            # when a draft was started).
             models.Index(
                 fields=["team", "status", "happened_at", "person", "id"],
+                include=["recorded_by", "created_at"],
                 name="conversation_team_idx",
             ),
             models.Index(
@@ -395,11 +399,26 @@ class AgreedAction(models.Model):
         ordering = ["due", "id"]
         indexes = [
             models.Index(fields=["owner_user", "status", "due"], name="action_owner_idx"),
-            # My open actions by due date.
-            models.Index(fields=["responsible", "status", "due"], name="action_responsible_idx"),
-            models.Index(fields=["team", "status", "due"], name="action_team_idx"),
-            # The team view's actions done in the last 30 days.
-            models.Index(fields=["team", "status", "closed_at"], name="action_team_closed_idx"),
+            # My open actions by due date, and how many there are, read from
+            # the index alone (team and person: visible_to's conditions).
+            models.Index(
+                fields=["responsible", "status", "due"],
+                include=["team", "person"],
+                name="action_responsible_idx",
+            ),
+            # A team's open actions by due date; the team view counts them
+            # for each responsible member of staff from the index alone.
+            models.Index(
+                fields=["team", "status", "due"],
+                include=["responsible", "person"],
+                name="action_team_idx",
+            ),
+            # The team view's actions done in the last 30 days, likewise.
+            models.Index(
+                fields=["team", "status", "closed_at"],
+                include=["responsible", "person"],
+                name="action_team_closed_idx",
+            ),
             models.Index(fields=["person", "status", "due"], name="action_person_idx"),
             # The reports: the actions of a team's conversations, read from
             # the index alone.
