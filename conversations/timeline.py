@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, models
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import IntegerField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import Truncator
@@ -121,46 +121,43 @@ class EventKey:
         return cls(when, int(kind), int(pk))
 
 
-def _kinds_of(person: Person) -> list[tuple[int, str, QuerySet]]:
-    """Each kind of event in the person's record: (kind, the column that says
-    when, the rows)."""
-    # The steps of one follow-up save (a new status and a note, say) share
-    # their moment: they are one entry, found by its first step.
-    earlier_step = FollowUp.objects.filter(
-        action=OuterRef("action"), at=OuterRef("at"), id__lt=OuterRef("id")
-    )
-    return [
-        # A discarded draft is gone; a draft's actions are not agreed yet.
-        (
-            CONVERSATION,
-            "happened_at",
-            Conversation.objects.filter(person=person).exclude(status=ConversationStatus.DISCARDED),
-        ),
-        (
-            ACTION,
-            "created_at",
-            AgreedAction.objects.filter(person=person).exclude(status=ActionStatus.DRAFT),
-        ),
-        (
-            FOLLOW_UP,
-            "at",
-            FollowUp.objects.filter(action__person=person).filter(~Exists(earlier_step)),
-        ),
-    ]
+@dataclass(frozen=True)
+class _Kind:
+    """One kind of event as a part of the UNION: its table, the column that
+    says when, and the rows of it that are events (a discarded conversation
+    is gone; a draft's actions are not agreed yet; the steps of one
+    follow-up save share their moment and are one entry, found by its
+    first step)."""
+
+    kind: int
+    model: type[models.Model]
+    at: str
+    # The status a row of the kind must not have ("" for a follow-up).
+    not_status: str = ""
 
 
-def _beyond(kind: int, at: str, key: EventKey, newer: bool) -> Q:
-    """The rows of one kind that come after `key` in the timeline's order
-    (when, kind, id), going towards older events or, with `newer`, newer ones.
-    The kind is the same on every row of a part, so the comparison of the
-    three columns comes down to one on when (and id, for the key's own kind)."""
-    if kind == key.kind:
-        if newer:
-            return Q(**{f"{at}__gt": key.at}) | Q(**{at: key.at, "pk__gt": key.id})
-        return Q(**{f"{at}__lt": key.at}) | Q(**{at: key.at, "pk__lt": key.id})
-    if newer:
-        return Q(**{f"{at}__gte" if kind > key.kind else f"{at}__gt": key.at})
-    return Q(**{f"{at}__lte" if kind < key.kind else f"{at}__lt": key.at})
+KINDS_OF_EVENT = (
+    _Kind(CONVERSATION, Conversation, "happened_at", ConversationStatus.DISCARDED.value),
+    _Kind(ACTION, AgreedAction, "created_at", ActionStatus.DRAFT.value),
+    _Kind(FOLLOW_UP, FollowUp, "at"),
+)
+
+
+def _beyond(kind: int, at: str, pk: str, key_kind: int, newer: bool) -> tuple[str, int]:
+    """The condition picking the rows of one kind (its table `t`, when in
+    column `at`, its id in `pk`) that come after a key of `key_kind` in the
+    timeline's order (when, kind, id), going towards older events or, with
+    `newer`, newer ones; and how many of the key's values it takes (when; or
+    when, when and id). The kind is the same on every row of a part, so the
+    comparison of the three columns comes down to one on when (and id, for
+    the key's own kind)."""
+    beyond = ">" if newer else "<"
+    if kind == key_kind:
+        return f"(t.{at} {beyond} %s OR (t.{at} = %s AND t.{pk} {beyond} %s))", 3
+    # At the same moment, a kind that comes before the key's in this
+    # direction is already past it.
+    level = kind > key_kind if newer else kind < key_kind
+    return f"t.{at} {beyond}{'=' if level else ''} %s", 1
 
 
 @dataclass(frozen=True)
@@ -266,31 +263,81 @@ def _carrying(kind: int, vendor: str) -> tuple[str, str, tuple]:
     return f"SELECT {', '.join(selected)} FROM (", f") part{''.join(joins)}", tuple(params)  # noqa: S608 - our own SQL
 
 
+@functools.cache
+def _part(kind: _Kind, key_kind: int | None, newer: bool, vendor: str) -> str:
+    """One kind's rows of a page, nearest first, as SQL: the next 21 of the
+    person's beyond the key (a key of `key_kind`; none for the newest page),
+    walking the kind's (person, when) index and stopping, with the columns
+    its entries show (CARRIED_COLUMNS, by name). Written once for each shape
+    of page and database vendor, so a page builds no query, only its
+    parameters (see _part_params): the ORM took longer to build these three
+    than the database to run them."""
+    quote = connection.ops.quote_name
+    meta = kind.model._meta
+    at = quote(meta.get_field(kind.at).column)
+    own = [
+        f"t.{quote(_model_field(c).column)}"
+        for c in CARRIED_COLUMNS
+        if c.kind == kind.kind and not (c.staff or c.counted)
+    ]
+    pk = quote(meta.pk.column)
+    selected = ", ".join(
+        [f"t.{at} AS event_at", f"{kind.kind} AS event_kind", f"t.{pk} AS event_id", *own]
+    )
+    if kind.kind == FOLLOW_UP:
+        actions = AgreedAction._meta
+        action_id = quote(meta.get_field("action").column)
+        tables = (
+            f"{quote(meta.db_table)} t INNER JOIN {quote(actions.db_table)} a"
+            f" ON a.{quote(actions.pk.column)} = t.{action_id}"
+        )
+        conditions = [
+            f"a.{quote(actions.get_field('person').column)} = %s",
+            f"NOT EXISTS (SELECT 1 FROM {quote(meta.db_table)} earlier"  # noqa: S608 - our own SQL
+            f" WHERE earlier.{action_id} = t.{action_id} AND earlier.{at} = t.{at}"
+            f" AND earlier.{pk} < t.{pk})",
+        ]
+    else:
+        tables = f"{quote(meta.db_table)} t"
+        conditions = [
+            f"t.{quote(meta.get_field('person').column)} = %s",
+            f"t.{quote(meta.get_field('status').column)} <> %s",
+        ]
+    if key_kind is not None:
+        conditions.append(_beyond(kind.kind, at, pk, key_kind, newer)[0])
+    order = "ASC" if newer else "DESC"
+    before, after, _carried_params = _carrying(kind.kind, vendor)
+    # Each part is ordered and limited on its own, so it walks its index and
+    # stops; the subselect lets SQLite take an ORDER BY in a UNION.
+    return (
+        f"SELECT * FROM ({before}SELECT {selected} FROM {tables}"  # noqa: S608 - our own SQL
+        f" WHERE {' AND '.join(conditions)} ORDER BY t.{at} {order}, t.{pk} {order} LIMIT %s"
+        f"{after}) part_{kind.kind}"
+    )
+
+
+def _part_params(kind: _Kind, person: Person, key: EventKey | None, newer: bool) -> list:
+    """The parameters of _part's SQL, in its order."""
+    _before, _after, carried_params = _carrying(kind.kind, connection.vendor)
+    params = [*carried_params, person.pk]
+    if kind.not_status:
+        params.append(kind.not_status)
+    if key is not None:
+        at = connection.ops.adapt_datetimefield_value(key.at)
+        taken = _beyond(kind.kind, "", "", key.kind, newer)[1]
+        params.extend([at, at, key.id][:taken])
+    params.append(EVENTS_PER_PAGE + 1)
+    return params
+
+
 def _next_rows(person: Person, key: EventKey | None, newer: bool) -> list[_Row]:
     """Up to a page and one more of events beyond `key` (from the newest
     when there is none), nearest first, with what their entries show, in
     one round trip."""
-    direction = "" if newer else "-"
-    parts, params = [], []
-    for kind, at, rows in _kinds_of(person):
-        if key is not None:
-            rows = rows.filter(_beyond(kind, at, key, newer))
-        own = [c.field for c in CARRIED_COLUMNS if c.kind == kind and not (c.staff or c.counted)]
-        part = (
-            rows.annotate(
-                event_at=F(at),
-                event_kind=Value(kind, output_field=IntegerField()),
-                event_id=F("pk"),
-            )
-            .order_by(f"{direction}{at}", f"{direction}pk")
-            .values_list("event_at", "event_kind", "event_id", *own)[: EVENTS_PER_PAGE + 1]
-        )
-        sql, part_params = part.query.sql_with_params()
-        # Each part is ordered and limited on its own, so it walks its index
-        # and stops; the subselect lets SQLite take an ORDER BY in a UNION.
-        before, after, carried_params = _carrying(kind, connection.vendor)
-        parts.append(f"SELECT * FROM ({before}{sql}{after}) part_{kind}")  # noqa: S608 - our own SQL
-        params.extend([*carried_params, *part_params])
+    key_kind = key.kind if key is not None else None
+    vendor = connection.vendor
+    parts = [_part(kind, key_kind, newer, vendor) for kind in KINDS_OF_EVENT]
+    params = [p for kind in KINDS_OF_EVENT for p in _part_params(kind, person, key, newer)]
     order = "ASC" if newer else "DESC"
     query = (
         f"SELECT * FROM ({' UNION ALL '.join(parts)}) events "  # noqa: S608 - our own SQL
