@@ -590,6 +590,10 @@ def build_report(teams: list[Team], period: Period, today: dt.date | None = None
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL random_page_cost = {RANDOM_PAGE_COST}")
+                cursor.execute(
+                    "SET LOCAL max_parallel_workers_per_gather = %s",
+                    [settings.REPORT_PARALLEL_WORKERS],
+                )
         return _build_report(teams, period, today or timezone.localdate())
 
 

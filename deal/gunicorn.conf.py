@@ -1,12 +1,14 @@
 """gunicorn's settings for Deal Conversations: `gunicorn deal.wsgi -c deal/gunicorn.conf.py`.
 
 Threaded workers (gthread): while one thread hashes a password at sign-in
-(PBKDF2, about 0.3 s of CPU by design) or waits on the database, the worker's
-other threads keep serving pages, so a burst of sign-ins at 9 in the morning
-does not queue every page behind it as sync workers do. Django's ORM and
-psycopg2 are thread-safe (one connection per thread). Two processes per core
-keep memory low (each well under 150 MB); the threads cover waiting on the
-database. See README, "Performance".
+(Argon2id, deal/hashers.py, whose C code lets the other threads run) or
+waits on the database, the worker's other threads keep serving pages, so a
+burst of sign-ins at 9 in the morning does not queue every page behind it as
+sync workers do. Django's ORM and psycopg2 are thread-safe (one connection
+per thread). One process per core keeps memory low (each well under 150 MB);
+the threads cover waiting on the database. Each worker imports the views and
+compiles the templates before it takes requests (deal/warm.py). See README,
+"Performance".
 """
 
 import os
@@ -23,3 +25,11 @@ keepalive = 5
 max_requests = 5000
 max_requests_jitter = 500
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+
+
+def post_worker_init(worker) -> None:
+    """Before the worker takes requests: the first staff to reach it should
+    not wait while it imports views and compiles templates."""
+    from deal.warm import warm_up
+
+    warm_up()

@@ -166,6 +166,12 @@ PULSE_MIN_ANSWERS = 5
 # How long a built report is kept and shown again (conversations.reports.
 # cached_report); 0 builds it on every request.
 REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 300)
+# PostgreSQL's parallel workers for a report's queries. None by default: on a
+# database that also serves the pages staff are working in, a report taking
+# every core for itself stalls everyone else's (a load test on two cores saw
+# pages wait seconds while managers opened reports). With reports read from a
+# replica of their own (README, "Growing past one machine"), raise it.
+REPORT_PARALLEL_WORKERS = env_int("REPORT_PARALLEL_WORKERS", 0)
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 # Password reset requests allowed per address, and emails per account, in a

@@ -1,0 +1,31 @@
+"""A new app server process compiles every template before it takes requests
+(deal/warm.py, called from gunicorn's post_worker_init), so the first staff
+to reach it do not wait for that."""
+
+import runpy
+from pathlib import Path
+
+from django.conf import settings
+from django.template import engines
+
+GUNICORN_CONF = Path(settings.BASE_DIR) / "deal" / "gunicorn.conf.py"
+
+
+def cached_templates() -> dict:
+    loader = engines["django"].engine.template_loaders[0]
+    return loader.get_template_cache
+
+
+def test_a_new_worker_has_every_template_compiled_before_its_first_request():
+    engines["django"].engine.template_loaders[0].reset()
+    assert "people/detail.html" not in cached_templates()
+    hook = runpy.run_path(str(GUNICORN_CONF))["post_worker_init"]
+    hook(worker=None)
+    ours = sorted(
+        str(path.relative_to(Path(settings.BASE_DIR) / "templates"))
+        for path in (Path(settings.BASE_DIR) / "templates").rglob("*.html")
+    )
+    missing = [name for name in ours if name not in cached_templates()]
+    assert not missing
+    # The forms' template pack too: every page with a form draws from it.
+    assert "gds/layout/field_errors.html" in cached_templates()
