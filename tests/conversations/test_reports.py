@@ -20,6 +20,7 @@ from tests.factories import (
     ConversationFactory,
     PersonFactory,
     RiskDecisionFactory,
+    TeamFactory,
     ThemeFactory,
     UserFactory,
 )
@@ -503,3 +504,38 @@ def test_kept_figures_are_never_another_teams(client, bob, carol, alice, wigan, 
     leigh_manager = UserFactory(role=Role.MANAGER, teams=[leigh])
     client.force_login(leigh_manager)
     assert total_row(client.get(REPORTS), "conversations")[1] == "0"
+
+
+def test_a_report_leaves_the_other_cores_to_the_pages_unless_told(
+    transactional_db, settings, monkeypatch
+):
+    """On PostgreSQL a report's queries run without parallel workers, which
+    would take every core from the staff working in their pages, unless
+    REPORT_PARALLEL_WORKERS allows them (reports on a replica of their own);
+    the connection is as it was afterwards."""
+    if connection.vendor != "postgresql":
+        pytest.skip(reason="PostgreSQL's parallel workers: SQLite has none")
+    from conversations import reports
+
+    seen = []
+    build = reports._build_report
+
+    def watched(*args):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            seen.append(cursor.fetchone()[0])
+        return build(*args)
+
+    monkeypatch.setattr(reports, "_build_report", watched)
+    wigan = TeamFactory(name="Wigan Central")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        before = cursor.fetchone()[0]
+    reports.build_report([wigan], reports.Period.last_12_months())
+    settings.REPORT_PARALLEL_WORKERS = 3
+    reports.build_report([wigan], reports.Period.last_12_months())
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        after = cursor.fetchone()[0]
+    assert seen == ["0", "3"]
+    assert after == before
