@@ -588,11 +588,12 @@ def build_report(teams: list[Team], period: Period, today: dt.date | None = None
     with each other."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
+            # For this transaction only (set_config's true: SET LOCAL).
             with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL random_page_cost = {RANDOM_PAGE_COST}")
                 cursor.execute(
-                    "SET LOCAL max_parallel_workers_per_gather = %s",
-                    [settings.REPORT_PARALLEL_WORKERS],
+                    "SELECT set_config('random_page_cost', %s, true),"
+                    " set_config('max_parallel_workers_per_gather', %s, true)",
+                    [RANDOM_PAGE_COST, str(settings.REPORT_PARALLEL_WORKERS)],
                 )
         return _build_report(teams, period, today or timezone.localdate())
 

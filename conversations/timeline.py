@@ -201,6 +201,8 @@ def _carried_columns() -> tuple[_Carried, ...]:
     columns += [
         _Carried(CONVERSATION, f"k{CONVERSATION}_{n}", counted=n) for n in ("agreed", "unfinished")
     ]
+    # A follow-up's action: with its moment, which saves' steps to read.
+    columns.append(_Carried(FOLLOW_UP, f"k{FOLLOW_UP}_action_id", field="action_id"))
     return tuple(columns)
 
 
@@ -208,7 +210,7 @@ def _model_field(column: _Carried) -> models.Field:
     """The model field a carried column is read from."""
     if column.staff:
         return User._meta.get_field(column.field)
-    model = Conversation if column.kind == CONVERSATION else AgreedAction
+    model = {CONVERSATION: Conversation, ACTION: AgreedAction, FOLLOW_UP: FollowUp}[column.kind]
     return next(f for f in model._meta.concrete_fields if f.attname == column.field)
 
 
@@ -418,9 +420,15 @@ def _read_events(person: Person, rows: list[_Row]) -> list[TimelineEvent]:
     the UNION carried, and its follow-ups read with every step of their
     saves, in one query."""
     steps: dict[tuple[int, dt.datetime], list[FollowUp]] = defaultdict(list)
-    first_steps = [row.key.id for row in rows if row.key.kind == FOLLOW_UP]
-    if first_steps:
-        firsts = FollowUp.objects.filter(pk__in=first_steps)
+    saves = {
+        (row.carried[f"k{FOLLOW_UP}_action_id"], row.key.at)
+        for row in rows
+        if row.key.kind == FOLLOW_UP
+    }
+    if saves:
+        # Every step of those actions at those moments: a few rows more than
+        # the saves' own where two saves share an action or a moment, which
+        # the check below leaves out.
         for step in (
             FollowUp.objects.select_related("by", "action")
             .only(
@@ -430,12 +438,13 @@ def _read_events(person: Person, rows: list[_Row]) -> list[TimelineEvent]:
                 "action__person_id",
             )
             .filter(
-                action_id__in=firsts.values("action_id"),
-                at__in=firsts.values("at"),
+                action_id__in={action_id for action_id, _at in saves},
+                at__in={at for _action_id, at in saves},
             )
             .order_by("at", "id")
         ):
-            steps[(step.action_id, step.at)].append(step)
+            if (step.action_id, step.at) in saves:
+                steps[(step.action_id, step.at)].append(step)
     follow_ups = {group[0].pk: group for group in steps.values()}
 
     events = []
