@@ -48,6 +48,15 @@ class ConversationFactory(factory.django.DjangoModelFactory):
     status = ConversationStatus.COMPLETE
     completed_at = factory.LazyAttribute(lambda o: o.happened_at)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Its change history names who recorded it, as when staff save the
+        # form (the demo's conversations, too).
+        conversation = model_class(*args, **kwargs)
+        conversation._history_user = conversation.recorded_by
+        conversation.save()
+        return conversation
+
 
 class AgreedActionFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -195,6 +195,25 @@ def test_conversation_page_shows_what_was_said_and_agreed(alice_client, recorded
     assert AuditEvent.objects.filter(action="view", object_id=str(recorded.pk)).exists()
 
 
+def test_changes_name_who_recorded_it_and_a_change_nobody_made_is_the_systems(
+    alice_client, alice, person
+):
+    """A conversation made outside a request (the demo data, a command)
+    still names its recorder in Changes; a change with no member of staff
+    behind it (retention's anonymising, say) is the system's, not "someone
+    no longer here"."""
+    conversation = ConversationFactory(person=person, recorded_by=alice)
+    page = BeautifulSoup(alice_client.get(conversation.get_absolute_url()).content, "html.parser")
+    bylines = [p.get_text(strip=True) for p in page.select(".moj-timeline__byline")]
+    assert bylines == ["by Alice Worker"]
+    changed = Conversation.objects.get(pk=conversation.pk)
+    changed.notes = "Tidied by a command"
+    changed.save()
+    page = BeautifulSoup(alice_client.get(conversation.get_absolute_url()).content, "html.parser")
+    bylines = [p.get_text(strip=True) for p in page.select(".moj-timeline__byline")]
+    assert bylines == ["by the system", "by Alice Worker"]
+
+
 def test_summary_for_the_person_is_plain_and_has_no_navigation(alice_client, alice, person):
     conversation = ConversationFactory(person=person, recorded_by=alice, what_matters="My dog")
     AgreedActionFactory(
