@@ -654,6 +654,10 @@ def test_the_learning_page_lists_outcomes_and_learning_without_names(alice_app, 
     filtered = form.submit()
     assertContains(filtered, "The road crossing")
     assertNotContains(filtered, "Small steps first")
+    # What was planned is not said to have helped a decision that did not go
+    # as hoped.
+    assertContains(filtered, "What was planned to help it go well")
+    assertNotContains(filtered, "What helped it go well")
     by_theme = alice_app.get(LEARNING, {"theme": str(money.pk)})
     assertContains(by_theme, "Small steps first")
     assertNotContains(by_theme, "The road crossing")
