@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Value
 from django.utils import timezone
 
 from conversations.models import Conversation, ConversationStatus, Theme
@@ -73,29 +74,58 @@ def _display(conversation_field, value) -> str:
     return str(value)
 
 
-def conversation_changes(conversation: Conversation) -> list[Change]:
-    """Each change after the conversation was first saved, newest first, with
-    the fields that changed (before and after). A fixed number of queries."""
-    records = list(
-        conversation.history.select_related("history_user")
-        .prefetch_related(*(accessor for accessor, _, _ in MANY.values()))
-        .order_by("history_date", "history_id")
-    )
-    chosen_ids: dict[str, set[int]] = {name: set() for name in MANY}
-    snapshots = []
-    for record in records:
-        snapshot = {name: getattr(record, name) for name in TRACKED}
-        for name, (accessor, column, _) in MANY.items():
-            ids = frozenset(getattr(row, column) for row in getattr(record, accessor).all())
-            snapshot[name] = ids
-            chosen_ids[name] |= ids
-        snapshots.append(snapshot)
-    names = {
-        name: {obj.pk: str(obj) for obj in model.objects.filter(pk__in=chosen_ids[name])}
-        for name, (_, _, model) in MANY.items()
+def _chosen(records: list) -> dict[int, dict[str, frozenset[int]]]:
+    """What each history row had chosen in each many-to-many field, from the
+    three tables simple-history keeps them in, read in one query (a UNION)."""
+    historical = Conversation.history.model
+    parts = []
+    for name, (accessor, column, _model) in MANY.items():
+        rel = next(r for r in historical._meta.related_objects if r.get_accessor_name() == accessor)
+        parts.append(
+            rel.related_model.objects.filter(**{f"{rel.field.name}__in": records})
+            .annotate(field_name=Value(name))
+            .values_list(rel.field.attname, "field_name", column)
+            .order_by()
+        )
+    chosen: dict[int, dict[str, set[int]]] = {
+        record.pk: {name: set() for name in MANY} for record in records
+    }
+    for history_id, name, chosen_id in parts[0].union(*parts[1:], all=True):
+        chosen[history_id][name].add(chosen_id)
+    return {
+        pk: {name: frozenset(ids) for name, ids in fields.items()} for pk, fields in chosen.items()
     }
 
+
+def conversation_changes(conversation: Conversation) -> list[Change]:
+    """Each change after the conversation was first saved, newest first, with
+    the fields that changed (before and after). One query for a conversation
+    never changed; three, or a few more where a correction changed its lists
+    of choices (their names)."""
+    records = list(
+        conversation.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    chosen = _chosen(records) if len(records) > 1 else {}
+    snapshots = [
+        {**{name: getattr(record, name) for name in TRACKED}, **chosen.get(record.pk, {})}
+        for record in records
+    ]
+    # Names only for the lists that a save changed.
+    changed = {
+        name
+        for before, after in zip(snapshots, snapshots[1:], strict=False)
+        for name in MANY
+        if before[name] != after[name]
+    }
+    names = {name: {} for name in MANY}
+    for name in changed:
+        model = MANY[name][2]
+        ids = set().union(*(snapshot[name] for snapshot in snapshots))
+        names[name] = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=ids)}
+
     changes: list[Change] = []
+    # The mark of the save the last change shown came from.
+    last_mark = records[0].history_change_reason if records else None
     for index, record in enumerate(records):
         if index == 0:
             changes.append(
@@ -140,11 +170,10 @@ def conversation_changes(conversation: Conversation) -> list[Change]:
         if not fields and not completed:
             continue
         # One save writes a row for the fields and one for each list of choices
-        # that changed, all with the save's mark (services.conversation_save).
-        same_save = record.history_change_reason and (
-            record.history_change_reason == records[index - 1].history_change_reason
-        )
-        if same_save:
+        # that changed, all with the save's mark (services.conversation_save):
+        # they are one change, whichever of its rows changed anything.
+        mark = record.history_change_reason
+        if mark and mark == last_mark:
             last = changes[-1]
             if not last.created:
                 _merge(last.fields, fields)
@@ -159,6 +188,7 @@ def conversation_changes(conversation: Conversation) -> list[Change]:
                     completed=completed,
                 )
             )
+            last_mark = mark
     return list(reversed(changes))
 
 

@@ -108,6 +108,33 @@ def test_correcting_keeps_every_change_and_shows_it(app, alice, recorded):
     assert AuditEvent.objects.filter(action="change", object_id=str(recorded.pk)).exists()
 
 
+def test_a_correction_to_the_themes_and_who_was_there_is_shown_by_name(app, alice, bob, recorded):
+    """The lists of choices changed by a correction are named, before and
+    after, in one entry by whoever corrected it, even when the correction
+    changed nothing else (their rows are then the save's only ones)."""
+    money, housing = ThemeFactory(name="Money"), ThemeFactory(name="Housing")
+    recorded.themes.set([money])
+    form = open_edit(app, recorded)
+    for box in form.fields["themes"]:
+        box.checked = box._value in (str(money.pk), str(housing.pk))
+    for box in form.fields["staff_present"]:
+        box.checked = box._value in (str(alice.pk), str(bob.pk))
+    response = form.submit("complete")
+    assert response.status_code == 302, response.text[:3000]
+    changes = response.follow().html.find("h2", string="Changes").find_next("div")
+    entries = [
+        " ".join(item.get_text(" ").split()).replace(" :", ":")
+        for item in changes.select(".moj-timeline__item")
+    ]
+    # Newest first, and Alice's correction one entry with both lists in it,
+    # apart from the earlier change made outside any request.
+    assert entries[0].startswith("Corrected by Alice Worker")
+    assert "Themes: Money → Housing, Money" in entries[0]
+    assert "Staff present: Alice Worker → Alice Worker, Bob Manager" in entries[0]
+    assert entries[1].startswith("Corrected by the system")
+    assert "Themes: (none) → Money" in entries[1]
+
+
 def test_two_people_editing_the_later_save_is_refused_and_both_versions_shown(
     app, app_for, alice, bob, recorded
 ):
