@@ -100,22 +100,35 @@ def _chosen(records: list) -> dict[int, dict[str, frozenset[int]]]:
 def conversation_changes(conversation: Conversation) -> list[Change]:
     """Each change after the conversation was first saved, newest first, with
     the fields that changed (before and after). One query for a conversation
-    never changed; three, or a few more where a correction changed its lists
-    of choices (their names)."""
+    never changed since it was recorded; two more for one that was (its lists
+    of choices), and one for each list a change altered (their names)."""
     records = list(
         conversation.history.select_related("history_user").order_by("history_date", "history_id")
     )
-    chosen = _chosen(records) if len(records) > 1 else {}
+    if not records:
+        return []
+    # The save that recorded it wrote a row for its fields and one for each
+    # list chosen, all with the save's mark: that is the recording, not a
+    # change (services.conversation_save).
+    recorded_mark = records[0].history_change_reason
+    later = [
+        index
+        for index, record in enumerate(records)
+        if index and not (recorded_mark and record.history_change_reason == recorded_mark)
+    ]
+    if not later:
+        return [_recorded(records[0])]
+    chosen = _chosen(records)
     snapshots = [
-        {**{name: getattr(record, name) for name in TRACKED}, **chosen.get(record.pk, {})}
+        {**{name: getattr(record, name) for name in TRACKED}, **chosen[record.pk]}
         for record in records
     ]
-    # Names only for the lists that a save changed.
+    # Names only for the lists a change altered.
     changed = {
         name
-        for before, after in zip(snapshots, snapshots[1:], strict=False)
+        for index in later
         for name in MANY
-        if before[name] != after[name]
+        if snapshots[index - 1][name] != snapshots[index][name]
     }
     names = {name: {} for name in MANY}
     for name in changed:
@@ -125,17 +138,10 @@ def conversation_changes(conversation: Conversation) -> list[Change]:
 
     changes: list[Change] = []
     # The mark of the save the last change shown came from.
-    last_mark = records[0].history_change_reason if records else None
+    last_mark = recorded_mark
     for index, record in enumerate(records):
         if index == 0:
-            changes.append(
-                Change(
-                    at=record.history_date,
-                    by=record.history_user,
-                    created=True,
-                    started_as_draft=record.status == ConversationStatus.DRAFT,
-                )
-            )
+            changes.append(_recorded(record))
             continue
         before, after = snapshots[index - 1], snapshots[index]
         fields = []
@@ -190,6 +196,16 @@ def conversation_changes(conversation: Conversation) -> list[Change]:
             )
             last_mark = mark
     return list(reversed(changes))
+
+
+def _recorded(record) -> Change:
+    """The first entry: the conversation recorded (or started as a draft)."""
+    return Change(
+        at=record.history_date,
+        by=record.history_user,
+        created=True,
+        started_as_draft=record.status == ConversationStatus.DRAFT,
+    )
 
 
 def _merge(into: list[FieldChange], more: list[FieldChange]) -> None:

@@ -123,11 +123,11 @@ class EventKey:
 
 @dataclass(frozen=True)
 class _Kind:
-    """One kind of event as a part of the UNION: its table, the column that
-    says when, and the rows of it that are events (a discarded conversation
-    is gone; a draft's actions are not agreed yet; the steps of one
-    follow-up save share their moment and are one entry, found by its
-    first step)."""
+    """One kind of event as a part of the UNION (_part): its table, the
+    column that says when, and which of its rows are events (a discarded
+    conversation is gone; a draft's actions are not agreed yet; the steps of
+    one follow-up save share their moment and are one entry, found by its
+    first step). What each part carries besides is in CARRIED_COLUMNS."""
 
     kind: int
     model: type[models.Model]
@@ -162,8 +162,9 @@ def _beyond(kind: int, at: str, pk: str, key_kind: int, newer: bool) -> tuple[st
 
 @dataclass(frozen=True)
 class _Row:
-    """A row of the UNION: the event's key and, for a conversation or an
-    action, what its entry shows (CARRIED_COLUMNS, by name)."""
+    """A row of the UNION: the event's key and what it carries for the
+    entry (CARRIED_COLUMNS, by name): a conversation's or an action's
+    columns, a follow-up's action."""
 
     key: EventKey
     carried: dict
@@ -301,10 +302,9 @@ def _part(kind: _Kind, key_kind: int | None, newer: bool, vendor: str) -> str:
         ]
     else:
         tables = f"{quote(meta.db_table)} t"
-        conditions = [
-            f"t.{quote(meta.get_field('person').column)} = %s",
-            f"t.{quote(meta.get_field('status').column)} <> %s",
-        ]
+        conditions = [f"t.{quote(meta.get_field('person').column)} = %s"]
+    if kind.not_status:
+        conditions.append(f"t.{quote(meta.get_field('status').column)} <> %s")
     if key_kind is not None:
         conditions.append(_beyond(kind.kind, at, pk, key_kind, newer)[0])
     order = "ASC" if newer else "DESC"

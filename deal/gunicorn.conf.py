@@ -29,7 +29,13 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 
 def post_worker_init(worker) -> None:
     """Before the worker takes requests: the first staff to reach it should
-    not wait while it imports views and compiles templates."""
+    not wait while it imports views and compiles templates. A failure here
+    is logged and the worker serves on: gunicorn stops the whole server when
+    this hook raises, and a template that will not compile should break its
+    own page, not every page."""
     from deal.warm import warm_up
 
-    warm_up()
+    try:
+        warm_up()
+    except Exception:
+        worker.log.exception("Warming up the worker failed; it serves without it")

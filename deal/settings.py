@@ -166,7 +166,7 @@ PULSE_MIN_ANSWERS = 5
 # How long a built report is kept and shown again (conversations.reports.
 # cached_report); 0 builds it on every request.
 REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 300)
-# PostgreSQL's parallel workers for a report's queries. None by default: on a
+# PostgreSQL's parallel workers for a report's queries, 0 by default: on a
 # database that also serves the pages staff are working in, a report taking
 # every core for itself stalls everyone else's (a load test on two cores saw
 # pages wait seconds while managers opened reports). With reports read from a
@@ -260,6 +260,9 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Joining the browsers' HSTS preload list binds the whole domain for years: a
 # decision for whoever owns the council's domain, not a default of this app.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Covering indexes (INCLUDE) are PostgreSQL's; the one-command trial's SQLite
+# builds them as plain indexes, which is all it needs.
+SILENCED_SYSTEM_CHECKS.append("models.W040")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

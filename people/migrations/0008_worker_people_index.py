@@ -34,7 +34,18 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # The new index first and the old one dropped last: building it stops only
+    # writes to people, dropping the old one stops reads too, for a moment.
     operations = [
+        migrations.AddIndex(
+            model_name="person",
+            index=models.Index(
+                fields=["named_worker", "status", "-updated_at"],
+                include=("team",),
+                name="person_named_worker_idx",
+            ),
+        ),
+        migrations.RunPython(forwards, backwards),
         migrations.AlterField(
             model_name="person",
             name="named_worker",
@@ -47,13 +58,4 @@ class Migration(migrations.Migration):
                 to=settings.AUTH_USER_MODEL,
             ),
         ),
-        migrations.AddIndex(
-            model_name="person",
-            index=models.Index(
-                fields=["named_worker", "status", "-updated_at"],
-                include=("team",),
-                name="person_named_worker_idx",
-            ),
-        ),
-        migrations.RunPython(forwards, backwards),
     ]

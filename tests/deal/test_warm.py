@@ -29,3 +29,26 @@ def test_a_new_worker_has_every_template_compiled_before_its_first_request():
     assert not missing
     # The forms' template pack too: every page with a form draws from it.
     assert "gds/layout/field_errors.html" in cached_templates()
+
+
+def test_a_worker_that_cannot_warm_up_says_so_and_serves_on(monkeypatch):
+    """gunicorn stops the whole server when this hook raises: a template
+    that will not compile should break its own page, not every page."""
+    import deal.warm
+
+    def broken():
+        raise RuntimeError("a template that will not compile")
+
+    monkeypatch.setattr(deal.warm, "warm_up", broken)
+    logged = []
+
+    class Log:
+        def exception(self, message):
+            logged.append(message)
+
+    class Worker:
+        log = Log()
+
+    hook = runpy.run_path(str(GUNICORN_CONF))["post_worker_init"]
+    hook(worker=Worker())
+    assert logged == ["Warming up the worker failed; it serves without it"]
