@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from conversations.models import (
@@ -309,10 +310,30 @@ def decision_add_note(
     return step
 
 
-def decisions_move_with_person(*, person: Person) -> int:
-    """A person's decisions carry their team: they move with the person."""
-    return (
+def decisions_move_with_person(*, person: Person, actor: Actor) -> int:
+    """A person's decisions carry their team: they move with the person.
+    Each gets a step in its trail saying from which team, as a moved action
+    does, and a new version, so a form left open on it is told it changed."""
+    moving = list(
         RiskDecision.objects.filter(person=person)
         .exclude(team_id=person.team_id)
-        .update(team_id=person.team_id)
+        .select_related("team")
+        .order_by("id")
     )
+    if not moving:
+        return 0
+    now = timezone.now()
+    RiskDecision.objects.filter(pk__in=[d.pk for d in moving]).update(
+        team_id=person.team_id, version=F("version") + 1, updated_at=now
+    )
+    DecisionStep.objects.bulk_create(
+        DecisionStep(
+            decision=decision,
+            kind=DecisionStepKind.MOVED,
+            note=f"From {decision.team} to {person.team}, with the person’s record",
+            by=actor.user,
+            at=now,
+        )
+        for decision in moving
+    )
+    return len(moving)

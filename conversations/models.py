@@ -723,6 +723,8 @@ class DecisionStepKind(models.TextChoices):
     TALK_FIRST = "talk_first", "Asked to talk first"
     OUTCOME = "outcome", "Outcome recorded"
     NOTE = "note", "Note"
+    # Moved with its person to the team that now holds their record.
+    MOVED = "moved", "Moved to another team"
 
 
 class DecisionStep(models.Model):

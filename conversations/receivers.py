@@ -87,5 +87,5 @@ def move_actions_with_person(sender, *, person, actor, receiving_worker=None, **
 def move_decisions_with_person(sender, *, person, actor, **kwargs) -> str:
     """Positive-risk decisions carry their person's team too: the team that
     now holds the person backs and learns from them."""
-    moved = decision_services.decisions_move_with_person(person=person)
+    moved = decision_services.decisions_move_with_person(person=person, actor=actor)
     return f"{moved} positive-risk decision{'' if moved == 1 else 's'}" if moved else ""

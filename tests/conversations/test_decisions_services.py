@@ -451,7 +451,17 @@ def test_decisions_move_with_the_person_when_they_change_team(decision, alice, l
         fields={"team": leigh},
         last_saved=person.updated_at.isoformat(),
     )
+    version = decision.version
     decision.refresh_from_db()
     assert decision.team == leigh
     moved = AuditEvent.objects.filter(object_type="people.person", detail__startswith="Moved")
     assert "1 positive-risk decision" in moved.get().detail
+    # Its trail says where it came from and who moved it, as a moved
+    # action's does; a form left open on it is told it changed.
+    step = decision.steps.order_by("at", "id").last()
+    assert (step.kind, step.by, step.note) == (
+        DecisionStepKind.MOVED,
+        alice,
+        "From Wigan Central to Leigh, with the person’s record",
+    )
+    assert decision.version == version + 1

@@ -11,7 +11,13 @@ import pytest
 from conversations.models import Owner
 from deal.models import AuditEvent, Role
 from people.models import Person, TransferRequest, TransferStatus
-from tests.factories import AgreedActionFactory, PersonFactory, TeamFactory, UserFactory
+from tests.factories import (
+    AgreedActionFactory,
+    PersonFactory,
+    RiskDecisionFactory,
+    TeamFactory,
+    UserFactory,
+)
 from tests.pages import assert_error_summary_links_resolve, error_messages
 from tests.people.test_add import fill
 
@@ -187,6 +193,21 @@ def test_accepting_moves_the_record_its_conversations_and_actions(
     assert carols.get(action.conversation.get_absolute_url()).status_code == 200
     assert "Peggy Hughes" in carols.get("/actions/").text
     app_for(alice).get(peggy.get_absolute_url(), status=404)
+
+
+def test_a_decision_moved_by_a_transfer_says_so_in_its_trail(
+    bob_app, app_for, alice, bob, carol, asked, peggy
+):
+    decision = RiskDecisionFactory(person=peggy, proposed_by=alice)
+    form = bob_app.get(asked.get_absolute_url()).forms["transfer-form"]
+    form["decision"] = "accept"
+    form.submit().follow()
+    trail = app_for(carol).get(decision.get_absolute_url())
+    steps = [" ".join(s.get_text(" ").split()) for s in trail.html.select(".moj-timeline__item")]
+    moved = [step for step in steps if step.startswith("Moved to another team")]
+    assert len(moved) == 1
+    assert "From Wigan Central to Leigh, with the person’s record" in moved[0]
+    assert "Bob Manager" in moved[0]
 
 
 def test_each_open_action_moved_by_a_transfer_has_a_step_in_its_trail(
