@@ -313,3 +313,32 @@ def test_who_is_signed_in_and_whose_record_it_is_sit_in_landmarks(
         for node in violation["nodes"]
     ]
     assert not [html for html in outside if "govuk-back-link" not in html], outside
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_on_a_phone_each_action_shows_when_it_is_due_without_scrolling_sideways(
+    alice_page: Page, live_server, alice, person, axe_check
+):
+    """Six columns do not fit a phone: the table had scrolled sideways inside
+    the page, with the due date and the Overdue tag out of sight and nothing
+    to say they were there. Each action is now a block of labelled lines."""
+    page = alice_page
+    conversation = ConversationFactory(person=person, recorded_by=alice)
+    AgreedActionFactory(
+        conversation=conversation,
+        what="Ring the GP about the hearing test",
+        due=timezone.localdate() - dt.timedelta(days=3),
+    )
+    page.goto(f"{live_server.url}/actions/")
+    row = page.get_by_role("row").filter(has_text="Ring the GP about the hearing test")
+    lines = [row.locator(f'[data-label="{label}"]') for label in ("Due by", "Status")]
+    for line in [*lines, row.get_by_text("Overdue")]:
+        expect(line).to_be_visible()
+        box = line.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    # Each line says which column it is (a heading drawn before it).
+    label = lines[0].evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"Due by: "'
+    table = page.get_by_role("table", name=re.compile(r"^\d+ actions?$"))
+    assert table.bounding_box()["width"] <= 390
+    check_page(page, axe_check)
