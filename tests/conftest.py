@@ -141,6 +141,27 @@ def carol_client(client, carol):
 
 
 @pytest.fixture
+def erin(wigan):
+    """Another worker of the Wigan team (not named on a restriction)."""
+    return UserFactory(
+        email="erin@example.org", full_name="Erin Colleague", role=Role.FRONTLINE, teams=[wigan]
+    )
+
+
+@pytest.fixture
+def restricted(person, alice, bob):
+    """Peggy's record, restricted by Bob (the manager) to Alice."""
+    from deal.audit import Actor
+    from people import services
+
+    services.person_restrict(
+        actor=Actor(user=bob), person=person, named=[alice], reason="Her daughter works in the team"
+    )
+    person.refresh_from_db()
+    return person
+
+
+@pytest.fixture
 def person(alice, wigan):
     """Margaret "Peggy" Hughes, a resident known to the Wigan team."""
     return PersonFactory(

@@ -22,21 +22,6 @@ pytestmark = pytest.mark.browser
 LONG_WORD = "https://example.org/" + "a" * 280
 
 
-@pytest.fixture
-def erin(wigan):
-    return UserFactory(
-        email="erin@example.org", full_name="Erin Colleague", role=Role.FRONTLINE, teams=[wigan]
-    )
-
-
-@pytest.fixture
-def restricted(person, alice, bob):
-    services.person_restrict(
-        actor=Actor(user=bob), person=person, named=[alice], reason="Her daughter works here"
-    )
-    return person
-
-
 def check(page: Page, axe_check) -> None:
     axe_check(page)
     assert_no_sideways_scrolling(page)

@@ -10,12 +10,11 @@ from django.utils import timezone
 
 from conversations.models import ActionStatus, Owner
 from deal.audit import Actor
-from deal.models import Role
 from directory.factories import CategoryFactory, ServiceFactory
 from directory.models import Connection, Service, ServiceStatus
 from people import services as people_services
 from people.models import BREAK_GLASS_HOURS, BreakGlass
-from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory, UserFactory
+from tests.factories import AgreedActionFactory, ConversationFactory, PersonFactory
 from tests.pages import assert_error_summary_links_resolve, error_messages
 
 LIST = "/directory/"
@@ -409,24 +408,6 @@ def test_back_then_adding_the_group_again_does_not_add_it_twice(app_for, bob):
 # --- Restricted records -------------------------------------------------------------
 
 
-@pytest.fixture
-def erin(wigan):
-    """A worker of the Wigan team, not named on Peggy's restriction."""
-    return UserFactory(
-        email="erin@example.org", full_name="Erin Colleague", role=Role.FRONTLINE, teams=[wigan]
-    )
-
-
-@pytest.fixture
-def restricted_peggy(person, alice, bob):
-    """Peggy's record, restricted by Bob (the manager) to Alice."""
-    people_services.person_restrict(
-        actor=Actor(user=bob), person=person, named=[alice], reason="Her daughter works in the team"
-    )
-    person.refresh_from_db()
-    return person
-
-
 def _connected(page) -> str:
     return page.html.select_one("section[aria-labelledby=connected-heading]").get_text(
         " ", strip=True
@@ -434,9 +415,9 @@ def _connected(page) -> str:
 
 
 def test_a_group_page_leaves_out_a_restricted_record_closed_to_me(
-    app_for, alice, bob, erin, wigan, walking_group, restricted_peggy
+    app_for, alice, bob, erin, wigan, walking_group, restricted
 ):
-    action = _connect(restricted_peggy, walking_group, by=alice)
+    action = _connect(restricted, walking_group, by=alice)
     action.what = "Go on the Thursday walk with her sister"
     action.save()
     ron = PersonFactory(given_name="Ron", family_name="Open", team=wigan, created_by=alice)
@@ -457,7 +438,7 @@ def test_a_group_page_leaves_out_a_restricted_record_closed_to_me(
     # An opening that has run out opens nothing.
     now = timezone.now()
     BreakGlass.objects.create(
-        person=restricted_peggy,
+        person=restricted,
         team=wigan,
         user=erin,
         reason="They rang the duty line about the walk",
@@ -470,7 +451,7 @@ def test_a_group_page_leaves_out_a_restricted_record_closed_to_me(
 
     # A running opening shows her, as it opens the rest of her record.
     BreakGlass.objects.create(
-        person=restricted_peggy,
+        person=restricted,
         team=wigan,
         user=erin,
         reason="They rang the duty line about the walk",
@@ -482,9 +463,9 @@ def test_a_group_page_leaves_out_a_restricted_record_closed_to_me(
 
 
 def test_the_directory_export_and_list_name_no_restricted_person(
-    app_for, alice, erin, walking_group, restricted_peggy
+    app_for, alice, erin, walking_group, restricted
 ):
-    action = _connect(restricted_peggy, walking_group, by=alice)
+    action = _connect(restricted, walking_group, by=alice)
     app = app_for(erin)
     for url in (LIST, LIST + "?q=walking", "/directory/export.json"):
         text = app.get(url).text

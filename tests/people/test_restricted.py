@@ -30,27 +30,6 @@ REASON = "They rang the duty line and need help with their rent today"
 
 
 @pytest.fixture
-def erin(wigan):
-    """Another worker of the Wigan team, not named on the restriction."""
-    return UserFactory(
-        email="erin@example.org", full_name="Erin Colleague", role=Role.FRONTLINE, teams=[wigan]
-    )
-
-
-@pytest.fixture
-def restricted(person, alice, bob):
-    """Peggy's record, restricted by Bob (the manager) to Alice."""
-    services.person_restrict(
-        actor=Actor(user=bob),
-        person=person,
-        named=[alice],
-        reason="Her daughter works in the team",
-    )
-    person.refresh_from_db()
-    return person
-
-
-@pytest.fixture
 def records(restricted, alice):
     """One of each of Peggy's records, each a route to her data."""
     conversation = ConversationFactory(person=restricted, recorded_by=alice)

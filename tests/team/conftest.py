@@ -12,13 +12,6 @@ def days(n: int) -> dt.date:
 
 
 @pytest.fixture
-def erin(wigan):
-    return UserFactory(
-        email="erin@example.org", full_name="Erin Colleague", role=Role.FRONTLINE, teams=[wigan]
-    )
-
-
-@pytest.fixture
 def lee(leigh):
     """The manager of the other team."""
     return UserFactory(
