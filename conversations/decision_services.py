@@ -26,7 +26,7 @@ from conversations.models import (
     DecisionStepKind,
     RiskDecision,
 )
-from conversations.services import take_version
+from conversations.services import moved_with_person, take_version
 from deal.audit import Actor, audit_record
 from deal.models import AuditAction
 from deal.permissions import Capability, user_can
@@ -330,7 +330,7 @@ def decisions_move_with_person(*, person: Person, actor: Actor) -> int:
         DecisionStep(
             decision=decision,
             kind=DecisionStepKind.MOVED,
-            note=f"From {decision.team} to {person.team}, with the person’s record",
+            note=moved_with_person(decision.team, person.team),
             by=actor.user,
             at=now,
         )

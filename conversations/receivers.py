@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from conversations import decision_services
 from conversations.models import ActionStatus, AgreedAction, FollowUp, FollowUpKind, Owner
+from conversations.services import moved_with_person
 from deal.audit import audit_record
 from deal.models import AuditAction, Membership
 
@@ -63,7 +64,7 @@ def move_actions_with_person(sender, *, person, actor, receiving_worker=None, **
     now = timezone.now()
     steps = []
     for action in open_moving:
-        note = f"From {action.team} to {person.team}, with the person’s record"
+        note = moved_with_person(action.team, person.team)
         if action.pk in handed:
             note += f"; from {action.responsible} to {receiving_worker}, who asked for the record"
         if action.pk in doers_leaving:

@@ -274,6 +274,12 @@ def _just_noted(action: AgreedAction, user: User, note: str, now: dt.datetime) -
     ).exists()
 
 
+def moved_with_person(from_team, to_team) -> str:
+    """The trail's words for an action or a decision that moved with its
+    person to the team that now holds their record."""
+    return f"From {from_team} to {to_team}, with the person’s record"
+
+
 def take_version(
     obj: Conversation | AgreedAction | RiskDecision, expected_version: int | None, **also: Any
 ) -> None:

@@ -12,6 +12,7 @@ calls warm_up() in each worker before it takes requests
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from django.conf import settings
@@ -28,7 +29,7 @@ def template_names() -> list[str]:
     names = []
     roots = [Path(settings.BASE_DIR) / "templates"]
     for package in FORM_TEMPLATE_PACKS:
-        module = __import__(package)
+        module = importlib.import_module(package)
         roots.append(Path(module.__file__).parent / "templates")
     for root in roots:
         names += sorted(str(path.relative_to(root)) for path in root.rglob("*.html"))
