@@ -2,6 +2,7 @@
 tests and by seed_demo."""
 
 import datetime as dt
+import uuid
 
 import factory
 from django.utils import timezone
@@ -51,9 +52,12 @@ class ConversationFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         # Its change history names who recorded it, as when staff save the
-        # form (the demo's conversations, too).
+        # form (the demo's conversations, too), and carries one save's mark
+        # (services.conversation_save): lists chosen on it straight after,
+        # as the demo does, are part of the recording, not corrections.
         conversation = model_class(*args, **kwargs)
         conversation._history_user = conversation.recorded_by
+        conversation._change_reason = uuid.uuid4().hex
         conversation.save()
         return conversation
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from conversations.demo import DECISIONS
+from conversations.history import conversation_changes
 from conversations.models import AgreedAction, Conversation, DecisionStatus, RiskDecision
 from deal.models import Role, Team, User
 from people.models import Person
@@ -59,6 +60,11 @@ def test_loads_teams_staff_and_people_once(db, settings, monkeypatch, capsys):
     assert Conversation.objects.drafts_of(worker).exists()
     assert AgreedAction.objects.visible_to(worker).responsible(worker).overdue().exists()
     assert set(AgreedAction.objects.values_list("status", flat=True)) >= {"open", "done"}
+    # Their histories say they were recorded, by their worker, and nothing
+    # more: the themes and entries chosen with them are not corrections.
+    for conversation in Conversation.objects.exclude(themes=None)[:10]:
+        changes = conversation_changes(conversation)
+        assert [(c.created, c.by) for c in changes] == [(True, conversation.recorded_by)]
     for action in AgreedAction.objects.select_related("conversation", "person"):
         assert action.team_id == action.person.team_id
         assert action.due >= action.conversation.happened_at.date()
