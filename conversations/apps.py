@@ -6,14 +6,11 @@ class ConversationsConfig(AppConfig):
     verbose_name = "Conversations and agreed actions"
 
     def ready(self) -> None:
-        from django.db.backends.signals import connection_created
-
         from conversations.decision_sections import (
             register_sections as register_decision_sections,
         )
         from conversations.open_work import hand_on_actions, open_actions, people_of_actions
         from conversations.receivers import move_actions_with_person, move_decisions_with_person
-        from conversations.reports import register_sqlite_median
         from conversations.sections import register_sections
         from conversations.team_figures import ACTIONS, DECISIONS, DRAFTS, REVIEWS
         from deal import team_figures
@@ -23,7 +20,6 @@ class ConversationsConfig(AppConfig):
         from people.signals import person_moved_team
 
         register(open_actions)
-        connection_created.connect(register_sqlite_median)
         register_mover(hand_on_actions)
         register_people_of(people_of_actions)
         team_figures.register(ACTIONS)

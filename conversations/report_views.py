@@ -44,8 +44,10 @@ def index(request: HttpRequest) -> HttpResponse:
 def download(request: HttpRequest, slug: str) -> HttpResponse:
     form = ReportFilterForm(request.GET, user=request.user)
     teams, period = form.chosen()
+    if not teams:
+        raise Http404("No such table")
     table = next((t for t in sections(cached_report(teams, period)) if t.slug == slug), None)
-    if not teams or table is None:
+    if table is None:
         raise Http404("No such table")
     response = HttpResponse(table.csv(), content_type="text/csv; charset=utf-8")
     name = f"{slug}-{period.first:%Y-%m}-to-{period.last:%Y-%m}.csv"

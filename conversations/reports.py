@@ -14,23 +14,25 @@ Months are calendar months in the service's time zone (Europe/London).
 from __future__ import annotations
 
 import datetime as dt
-import statistics
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
-    Aggregate,
     Avg,
+    Case,
     Count,
+    DateTimeField,
     F,
-    FloatField,
     Func,
     IntegerField,
     Max,
     Min,
     Q,
+    Value,
+    When,
     Window,
 )
 from django.db.models.functions import FirstValue, Lead, RowNumber, TruncDate, TruncMonth
@@ -55,45 +57,7 @@ CAME_BACK_WITHIN = dt.timedelta(days=365)
 MOST_THEMES = 10
 
 
-# --- Two database functions the figures need --------------------------------
-
-
-class Median(Aggregate):
-    """The median of a column, computed by the database.
-
-    PostgreSQL has it built in (percentile_cont, interpolating between the
-    two middle values as a median does). SQLite, used for development and
-    tests, has no ordered-set aggregates, so `register_sqlite_median` gives
-    each SQLite connection a MEDIAN aggregate of the same meaning, as Django
-    itself does for the standard deviation on SQLite."""
-
-    function = "PERCENTILE_CONT"
-    name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        median = self.copy()
-        median.function, median.template = "MEDIAN", "%(function)s(%(expressions)s)"
-        return super(Median, median).as_sql(compiler, connection, **extra)
-
-
-class _SqliteMedian:
-    def __init__(self) -> None:
-        self.values: list[float] = []
-
-    def step(self, value) -> None:
-        if value is not None:
-            self.values.append(value)
-
-    def finalize(self) -> float | None:
-        return statistics.median(self.values) if self.values else None
-
-
-def register_sqlite_median(sender, connection, **kwargs) -> None:
-    """connection_created receiver (see ConversationsConfig.ready)."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_aggregate("MEDIAN", 1, _SqliteMedian)
+# --- A database function the figures need -----------------------------------
 
 
 class DaysBetween(Func):
@@ -293,61 +257,111 @@ def agreed_actions(team_ids: list[int], period: Period):
     ).exclude(status=ActionStatus.DRAFT)
 
 
-def _action_figures(today: dt.date) -> dict:
-    """The action aggregates, the same by month, by team and overall."""
+def _action_rows(team_ids: list[int], period: Period, today: dt.date):
+    """The actions agreed in the period's conversations, counted by month,
+    team and days from conversation to done (none for an action not done),
+    in one pass over the teams' conversations and their actions. By month,
+    by team and for all teams the counts are sums of these rows, and each
+    median is read from the number of actions done in each number of days:
+    no second pass over the same actions for another grouping."""
     done = Q(status=ActionStatus.DONE)
     settled = done | Q(status=ActionStatus.NOT_DONE) | Q(status=ActionStatus.OPEN, due__lt=today)
     # By the due date as it stands: a date moved (with a reason, kept in the
     # trail) is the one the action is held to.
     on_time = done & Q(closed_at__date__lte=F("due"))
     days_to_done = DaysBetween(TruncDate("conversation__happened_at"), TruncDate("closed_at"))
-    return {
+    return (
+        agreed_actions(team_ids, period)
+        .annotate(
+            month=TruncMonth("conversation__happened_at"),
+            of_team=F("conversation__team_id"),
+            days=Case(When(done, then=days_to_done), output_field=IntegerField()),
+        )
+        .values("month", "of_team", "days")
         # Counting the status (never empty) rather than the id, so every
         # column these read is in action_conversation_idx.
-        "actions": Count("status"),
-        "settled": Count("status", filter=settled),
-        "done_on_time": Count("status", filter=on_time),
-        "done": Count("status", filter=done),
-        "median_days": Median(days_to_done, filter=done),
-    }
+        .annotate(
+            actions=Count("status"),
+            settled=Count("status", filter=settled),
+            done_on_time=Count("status", filter=on_time),
+            done=Count("status", filter=done),
+        )
+        .order_by()
+    )
 
 
-def monthly(team_ids: list[int], period: Period, today: dt.date) -> list[MonthFigures]:
-    """Conversations, people reached, actions, people coming back and
-    decisions backed, for each month of the period (months with nothing are
-    there, with noughts). Four queries."""
+def median(counts: Counter[int]) -> float | None:
+    """The median of values given as how many times each occurs: the middle
+    one, or halfway between the two middle ones (as PostgreSQL's
+    percentile_cont(0.5) gives)."""
+    n = counts.total()
+    if not n:
+        return None
+    lower, upper = (n - 1) // 2, n // 2  # the middle positions, from 0
+    seen, low = 0, None
+    for value in sorted(counts):
+        seen += counts[value]
+        if low is None and seen > lower:
+            low = value
+        if seen > upper:
+            return (low + value) / 2
+    raise AssertionError("unreachable: the counts add up to n")
+
+
+def conversations_and_actions(
+    teams: list[Team], period: Period, today: dt.date
+) -> tuple[list[MonthFigures], list[TeamFigures], TeamFigures]:
+    """Conversations, people reached and actions, by month, by team and for
+    all the teams together. Two queries, whatever the number of teams.
+    People reached do not add up across months or teams (someone may be
+    reached in several), so each grouping of conversations is counted in
+    its own part of a UNION; the actions add up, but for their medians."""
+    team_ids = [t.pk for t in teams]
+    several = len(teams) > 1
     months = {m: MonthFigures(month=m) for m in period.months}
-    rows = (
-        completed_conversations(team_ids, period)
-        .annotate(month=TruncMonth("happened_at"))
-        .values("month")
+    by_team = {t.pk: TeamFigures(team=t) for t in teams}
+    totals = TeamFigures(team=None)
+
+    no_month = Value(None, output_field=DateTimeField())
+    no_team = Value(None, output_field=IntegerField())
+    conversations = completed_conversations(team_ids, period)
+    groupings = [
+        conversations.annotate(month=TruncMonth("happened_at"), of_team=no_team),
+        conversations.annotate(month=no_month, of_team=F("team_id")),
+    ]
+    if several:
+        groupings.append(conversations.annotate(month=no_month, of_team=no_team))
+    first, *rest = (
+        g.values("month", "of_team")
         .annotate(conversations=Count("id"), people=Count("person_id", distinct=True))
         .order_by()
+        for g in groupings
     )
-    for row in rows:
-        figures = months[_month(row["month"])]
+    for row in first.union(*rest, all=True):
+        if row["month"] is not None:
+            figures = months[_month(row["month"])]
+        else:
+            figures = by_team[row["of_team"]] if row["of_team"] is not None else totals
         figures.conversations, figures.people = row["conversations"], row["people"]
+    if len(teams) == 1:
+        totals.conversations, totals.people = (
+            by_team[team_ids[0]].conversations,
+            by_team[team_ids[0]].people,
+        )
 
-    rows = (
-        agreed_actions(team_ids, period)
-        .annotate(month=TruncMonth("conversation__happened_at"))
-        .values("month")
-        .annotate(**_action_figures(today))
-        .order_by()
-    )
-    for row in rows:
-        figures = months[_month(row.pop("month"))]
-        for name, value in row.items():
-            setattr(figures, name, value)
-
-    for month, (first, back) in came_back(team_ids, period).items():
-        months[month].first_conversations, months[month].came_back = first, back
-
-    for row in decisions_backed(team_ids, period):
-        figures = months[_month(row.pop("month"))]
-        for name, value in row.items():
-            setattr(figures, name, value)
-    return list(months.values())
+    days_done = defaultdict(Counter)
+    for row in _action_rows(team_ids, period, today):
+        month, team = months[_month(row["month"])], by_team[row["of_team"]]
+        for figures in (month, team, totals):
+            figures.actions += row["actions"]
+            figures.settled += row["settled"]
+            figures.done_on_time += row["done_on_time"]
+            if row["days"] is not None:
+                days_done[id(figures)][row["days"]] += row["done"]
+        month.done += row["done"]
+    for figures in (*months.values(), *by_team.values(), totals):
+        figures.median_days = median(days_done[id(figures)])
+    return list(months.values()), list(by_team.values()), totals
 
 
 def came_back(team_ids: list[int], period: Period) -> dict[dt.date, tuple[int, int]]:
@@ -407,56 +421,6 @@ def decisions_backed(team_ids: list[int], period: Period):
         )
         .order_by()
     )
-
-
-def by_team(
-    teams: list[Team], period: Period, today: dt.date
-) -> tuple[list[TeamFigures], TeamFigures]:
-    """Each team's figures over the whole period, and all of them together.
-    Two queries, and two more for several teams: people reached and medians
-    do not add up across teams, so for all of them together they are asked
-    for on their own."""
-    team_ids = [t.pk for t in teams]
-    figures = {t.pk: TeamFigures(team=t) for t in teams}
-    rows = (
-        completed_conversations(team_ids, period)
-        .values("team_id")
-        .annotate(conversations=Count("id"), people=Count("person_id", distinct=True))
-        .order_by()
-    )
-    for row in rows:
-        team = figures[row["team_id"]]
-        team.conversations, team.people = row["conversations"], row["people"]
-    aggregates = _action_figures(today)
-    aggregates.pop("done")
-    rows = (
-        agreed_actions(team_ids, period)
-        .values("conversation__team_id")
-        .annotate(**aggregates)
-        .order_by()
-    )
-    for row in rows:
-        team = figures[row.pop("conversation__team_id")]
-        for name, value in row.items():
-            setattr(team, name, value)
-    totals = TeamFigures(
-        team=None,
-        conversations=sum(t.conversations for t in figures.values()),
-        people=sum(t.people for t in figures.values()),
-        actions=sum(t.actions for t in figures.values()),
-        settled=sum(t.settled for t in figures.values()),
-        done_on_time=sum(t.done_on_time for t in figures.values()),
-        median_days=figures[team_ids[0]].median_days if len(teams) == 1 else None,
-    )
-    if len(teams) > 1:
-        # A person who moved team may have been reached by two of them.
-        totals.people = completed_conversations(team_ids, period).aggregate(
-            people=Count("person_id", distinct=True)
-        )["people"]
-        totals.median_days = agreed_actions(team_ids, period).aggregate(
-            median_days=aggregates["median_days"]
-        )["median_days"]
-    return list(figures.values()), totals
 
 
 def common_themes(team_ids: list[int], period: Period, most: int = MOST_THEMES):
@@ -600,11 +564,18 @@ def build_report(teams: list[Team], period: Period, today: dt.date | None = None
 
 def _build_report(teams: list[Team], period: Period, today: dt.date) -> Report:
     team_ids = [t.pk for t in teams]
-    team_rows, totals = by_team(teams, period, today)
+    months, team_rows, totals = conversations_and_actions(teams, period, today)
+    by_month = {m.month: m for m in months}
+    for month, (first, back) in came_back(team_ids, period).items():
+        by_month[month].first_conversations, by_month[month].came_back = first, back
+    for row in decisions_backed(team_ids, period):
+        figures = by_month[_month(row.pop("month"))]
+        for name, value in row.items():
+            setattr(figures, name, value)
     return Report(
         period=period,
         teams=teams,
-        months=monthly(team_ids, period, today),
+        months=months,
         by_team=team_rows,
         totals=totals,
         themes=common_themes(team_ids, period),

@@ -6,12 +6,16 @@ midday (GMT in these months), so no figure depends on the time zone.
 """
 
 import datetime as dt
+import statistics
+from collections import Counter
 
 import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conversations.models import ActionStatus, ConversationStatus, DecisionOutcome
-from conversations.reports import Period, build_report
+from conversations.reports import Period, build_report, median
 from tests.factories import (
     AgreedActionFactory,
     ConversationFactory,
@@ -235,3 +239,11 @@ def test_figures_by_team_and_for_both(council):
     life = report.wellbeing[0]
     assert life.people == 3
     assert (life.first, life.latest) == (pytest.approx(8 / 3), pytest.approx(23 / 3))
+
+
+@given(st.lists(st.integers(min_value=0, max_value=400), max_size=60))
+def test_median_from_counts_is_the_median_of_the_values(days):
+    """Medians are read from how many actions were done in each number of
+    days, so a month, a team and all the teams need no pass of their own."""
+    expected = statistics.median(days) if days else None
+    assert median(Counter(days)) == expected
