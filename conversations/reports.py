@@ -29,7 +29,6 @@ from django.db.models import (
     Func,
     IntegerField,
     Max,
-    Min,
     Q,
     Value,
     When,
@@ -380,7 +379,9 @@ def came_back(team_ids: list[int], period: Period) -> dict[dt.date, tuple[int, i
         )
         .annotate(
             nth=Window(RowNumber(), partition_by=person, order_by=in_order),
-            first_at=Window(Min("happened_at"), partition_by=person),
+            # The same window as the others (not Min over the person's
+            # rows), so the database orders each person's rows once.
+            first_at=Window(FirstValue("happened_at"), partition_by=person, order_by=in_order),
             next_at=Window(Lead("happened_at"), partition_by=person, order_by=in_order),
         )
         # Filters on windows apply after them, so the windows see every
