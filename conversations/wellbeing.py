@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils import dateformat, timezone
@@ -74,8 +75,9 @@ class Answers:
     happened_at: dt.datetime
     scores: tuple[int | None, ...]
 
-    @property
+    @cached_property
     def on(self) -> dt.date:
+        # Read for each point, label and row: converted to local time once.
         return timezone.localdate(self.happened_at)
 
     def cells(self) -> list[tuple[Measure, int | None]]:
@@ -272,24 +274,29 @@ def wellbeing_chart(answers: list[Answers], size: Size = WIDE) -> Chart | None:
         elapsed = (answers[index].happened_at - first).total_seconds()
         return round(left + elapsed * (right - left) / span, 1)
 
-    def y_of(score: int) -> float:
-        return round(bottom - (score - LOWEST) * (bottom - top) / (HIGHEST - LOWEST), 1)
+    # Each position and date worked out once, not once for each point.
+    xs = [x_of(i) for i in range(len(answers))]
+    ys: dict[int, float] = {}
 
-    # Each date written once, not once for each of its points.
+    def y_of(score: int) -> float:
+        if score not in ys:
+            ys[score] = round(bottom - (score - LOWEST) * (bottom - top) / (HIGHEST - LOWEST), 1)
+        return ys[score]
+
     dates = [_long(a.on) for a in answers]
     series = []
     for m, measure in enumerate(MEASURES):
         points = [
             Point(
-                x=x_of(i),
-                y=y_of(a.scores[m]),
-                score=a.scores[m],
+                x=xs[i],
+                y=y_of(score),
+                score=score,
                 on=a.on,
-                marker=_marker(m, x_of(i), y_of(a.scores[m])),
-                title=f"{measure.label} {a.scores[m]} on {dates[i]}",
+                marker=_marker(m, xs[i], y_of(score)),
+                title=f"{measure.label} {score} on {dates[i]}",
             )
             for i, a in enumerate(answers)
-            if a.scores[m] is not None
+            if (score := a.scores[m]) is not None
         ]
         series.append(Series(measure=measure, points=points))
 
@@ -302,7 +309,7 @@ def wellbeing_chart(answers: list[Answers], size: Size = WIDE) -> Chart | None:
         bottom=bottom,
         series=series,
         score_ticks=[Tick(y_of(s), str(s)) for s in range(LOWEST, HIGHEST + 1, 2)],
-        date_ticks=_date_ticks(answers, [x_of(i) for i in range(len(answers))], size),
+        date_ticks=_date_ticks(answers, xs, size),
         summary=_summary(answers),
         font=size.font,
         fit="narrow" if size is NARROW else "wide",
@@ -341,18 +348,27 @@ def _labelled(count: int, most: int = MOST_DATE_LABELS) -> list[int]:
     return sorted({round(i * step) for i in range(most)})
 
 
+# Each measure's marker as SVG path data: where the pen starts, from the
+# point, and the shape drawn from there (the same at every point, so written
+# once). A different shape for each measure (circle, square, triangle,
+# diamond), so that the lines can be told apart without colour.
+_MARKER_PATHS = (
+    (
+        (-MARKER, 0),
+        f"a{MARKER},{MARKER} 0 1,0 {2 * MARKER},0a{MARKER},{MARKER} 0 1,0 {-2 * MARKER},0Z",
+    ),
+    ((1 - MARKER, 1 - MARKER), f"h{2 * MARKER - 2}v{2 * MARKER - 2}h{2 - 2 * MARKER}Z"),
+    ((0, -MARKER - 1), f"l{MARKER + 1},{2 * MARKER}h{-2 * MARKER - 2}Z"),
+    (
+        (0, -MARKER - 1),
+        f"l{MARKER + 1},{MARKER + 1}l{-MARKER - 1},{MARKER + 1}l{-MARKER - 1},{-MARKER - 1}Z",
+    ),
+)
+
+
 def _marker(measure_index: int, x: float, y: float) -> str:
-    """A different shape for each measure (circle, square, triangle,
-    diamond), so that the lines can be told apart without colour."""
-    r = MARKER
-    if measure_index == 0:
-        return f"M{x - r:g},{y:g}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0Z"
-    if measure_index == 1:
-        s = r - 1
-        return f"M{x - s:g},{y - s:g}h{2 * s}v{2 * s}h{-2 * s}Z"
-    if measure_index == 2:
-        return f"M{x:g},{y - r - 1:g}l{r + 1},{2 * r}h{-2 * r - 2}Z"
-    return f"M{x:g},{y - r - 1:g}l{r + 1},{r + 1}l{-r - 1},{r + 1}l{-r - 1},{-r - 1}Z"
+    (dx, dy), shape = _MARKER_PATHS[min(measure_index, len(_MARKER_PATHS) - 1)]
+    return f"M{x + dx:g},{y + dy:g}{shape}"
 
 
 def _summary(answers: list[Answers]) -> str:

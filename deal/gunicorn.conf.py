@@ -7,7 +7,8 @@ burst of sign-ins at 9 in the morning does not queue every page behind it as
 sync workers do. Django's ORM and psycopg2 are thread-safe (one connection
 per thread). One process per core keeps memory low (each well under 150 MB);
 the threads cover waiting on the database. Each worker imports the views and
-compiles the templates before it takes requests (deal/warm.py). See README,
+compiles the templates before it takes requests, then leaves what it loaded
+out of full garbage collections (deal/warm.py). See README,
 "Performance".
 """
 
@@ -33,9 +34,10 @@ def post_worker_init(worker) -> None:
     is logged and the worker serves on: gunicorn stops the whole server when
     this hook raises, and a template that will not compile should break its
     own page, not every page."""
-    from deal.warm import warm_up
+    from deal.warm import settle, warm_up
 
     try:
         warm_up()
     except Exception:
         worker.log.exception("Warming up the worker failed; it serves without it")
+    settle()

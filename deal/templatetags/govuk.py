@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms, template
-from django.utils import dateformat
+from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.timezone import template_localtime
 
 register = template.Library()
@@ -152,7 +152,12 @@ def govuk_date(value, style: str = "") -> str:
     """ "1 January 2026"; with "short" (tables), "1 Jan 2026"."""
     if not value:
         return ""
-    return dateformat.format(_local(value), "j M Y" if style == "short" else "j F Y")
+    # The words dateformat's "j M Y" and "j F Y" give, put together here:
+    # a busy page writes a hundred dates, and dateformat parses its format
+    # string each time.
+    day = _local(value)
+    month = MONTHS_3[day.month].title() if style == "short" else MONTHS[day.month]
+    return f"{day.day} {month} {day.year:04d}"
 
 
 @register.filter

@@ -5,6 +5,9 @@ import re
 import zoneinfo
 
 import pytest
+from django.utils import dateformat
+from hypothesis import given
+from hypothesis import strategies as st
 
 from deal.templatetags.govuk import govuk_date, govuk_datetime, govuk_time
 
@@ -34,6 +37,16 @@ def test_dates_and_times_are_in_london_time():
     assert govuk_date(dt.date(2026, 1, 1)) == "1 January 2026"
     assert govuk_date(dt.date(2026, 1, 1), "short") == "1 Jan 2026"
     assert govuk_date(None) == ""
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1)), st.sampled_from(["", "short"]))
+def test_dates_are_the_words_djangos_date_format_gives(day, style):
+    """govuk_date puts the words together itself, for speed; they are the
+    same as dateformat's, in every month, and for a moment in London time."""
+    assert govuk_date(day, style) == dateformat.format(day, "j M Y" if style else "j F Y")
+    moment = dt.datetime.combine(day, dt.time(23, 30), tzinfo=dt.UTC)
+    local = moment.astimezone(LONDON)
+    assert govuk_date(moment, style) == dateformat.format(local, "j M Y" if style else "j F Y")
 
 
 def test_pages_write_times_one_way(alice_client, alice, person):
