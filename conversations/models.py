@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from deal.links import record_url
 from deal.models import Team, staff_name_fields
 from people.models import Person, leave_out_closed, name_fields
 
@@ -216,7 +216,7 @@ class Conversation(models.Model):
         return f"{self.get_kind_display()} with {self.person} on {self.happened_at:%d %b %Y}"
 
     def get_absolute_url(self) -> str:
-        return reverse("conversations:detail", kwargs={"pk": self.pk})
+        return record_url("conversations:detail", self.pk)
 
     @property
     def is_draft(self) -> bool:
@@ -432,7 +432,7 @@ class AgreedAction(models.Model):
         return self.what
 
     def get_absolute_url(self) -> str:
-        return reverse("conversations:action", kwargs={"pk": self.pk})
+        return record_url("conversations:action", self.pk)
 
     def clean(self) -> None:
         if self.status in STATUSES_NEEDING_A_REASON and not self.status_reason.strip():
@@ -686,7 +686,7 @@ class RiskDecision(models.Model):
         return self.what
 
     def get_absolute_url(self) -> str:
-        return reverse("decisions:detail", kwargs={"pk": self.pk})
+        return record_url("decisions:detail", self.pk)
 
     @property
     def is_locked(self) -> bool:

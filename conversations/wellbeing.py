@@ -20,6 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from conversations.models import Conversation, ConversationStatus
+from deal.links import record_url
 from people.models import Person
 
 MOST_ANSWERS_SHOWN = 12
@@ -79,6 +80,10 @@ class Answers:
     def on(self) -> dt.date:
         # Read for each point, label and row: converted to local time once.
         return timezone.localdate(self.happened_at)
+
+    @property
+    def url(self) -> str:
+        return record_url("conversations:detail", self.conversation_id)
 
     def cells(self) -> list[tuple[Measure, int | None]]:
         return list(zip(MEASURES, self.scores, strict=True))

@@ -13,10 +13,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from conversations.models import ActionStatus, AgreedAction
+from deal.links import record_url
 from people.models import leave_out_closed
 from people.search import normalise_name
 
@@ -138,7 +138,7 @@ class Service(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("directory:detail", kwargs={"pk": self.pk})
+        return record_url("directory:detail", self.pk)
 
     @property
     def is_offered(self) -> bool:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from deal.links import record_url
 from deal.models import Team
 from people.search import SearchQuery, normalise_name
 
@@ -307,7 +308,7 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("people:detail", kwargs={"pk": self.pk})
+        return record_url("people:detail", self.pk)
 
     @property
     def full_name(self) -> str:
