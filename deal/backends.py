@@ -8,9 +8,10 @@ from deal.models import User
 
 
 class StaffBackend(ModelBackend):
-    """Django's ModelBackend, reading the user with their teams in one round
-    trip (UserQuerySet.with_memberships): every signed-in page needs both,
-    and at council scale each round trip counts."""
+    """Django's ModelBackend, reading the user with their teams and their
+    authenticator app's id in one round trip (UserQuerySet.with_memberships,
+    with_app_device): every signed-in page needs them, and at council scale
+    each round trip counts."""
 
     # Built once: building the array subquery's expressions on every request
     # cost more than running it. A queryset is only a description until it
@@ -19,7 +20,7 @@ class StaffBackend(ModelBackend):
 
     def get_user(self, user_id):
         if StaffBackend._users is None:
-            StaffBackend._users = User.objects.with_memberships()
+            StaffBackend._users = User.objects.with_memberships().with_app_device()
         try:
             user = StaffBackend._users.get(pk=user_id)
         except User.DoesNotExist:

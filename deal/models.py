@@ -77,6 +77,15 @@ class UserQuerySet(models.QuerySet["User"]):
         )
         return self.annotate(membership_rows_read=rows)
 
+    def with_app_device(self) -> UserQuerySet:
+        """Each user with the id of their confirmed authenticator app, read
+        in the same query: deal.two_factor.AppDeviceOTPMiddleware then needs
+        no query of its own to know a session's app is still theirs."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        apps = TOTPDevice.objects.filter(user=models.OuterRef("pk"), confirmed=True)
+        return self.annotate(confirmed_app_id=models.Subquery(apps.order_by("pk").values("pk")[:1]))
+
     def for_staff_list(self) -> UserQuerySet:
         return self.prefetch_related(
             models.Prefetch("memberships", queryset=Membership.objects.select_related("team"))

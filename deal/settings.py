@@ -69,7 +69,8 @@ MIDDLEWARE = [
     # Sees every response below it, so every refusal, whoever asked, is audited.
     "deal.middleware.RefusalAuditMiddleware",
     # request.user.is_verified(): has this session given a code from an app?
-    "django_otp.middleware.OTPMiddleware",
+    # (django-otp's OTPMiddleware, without a query of its own on each page.)
+    "deal.two_factor.AppDeviceOTPMiddleware",
     "deal.middleware.SignedInUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "deal.session.SessionLimitMiddleware",

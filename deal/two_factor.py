@@ -28,9 +28,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
+from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -147,6 +150,28 @@ class CodeForm(GovukFormMixin, forms.Form):
 
 
 WRONG_CODE = "The code is not correct. Check your authenticator app and enter the newest code"
+
+
+class AppDeviceOTPMiddleware(OTPMiddleware):
+    """django-otp's OTPMiddleware, without its query for the device on each
+    page of a session verified with an authenticator app.
+
+    django-otp reads the session's device and checks that it is the user's
+    and confirmed. deal.backends.StaffBackend reads, with the user, the id
+    of their confirmed app: when the session was verified with that app,
+    both checks hold, and the device itself is read only if a page asks
+    more of it than that it is there. Any other session (a recovery code, an
+    app since removed or replaced, no user read by StaffBackend) goes
+    through django-otp's own checks."""
+
+    def _verify_user_sync(self, request, user):
+        verified_with = request.session.get(DEVICE_ID_SESSION_KEY)
+        app_id = getattr(user, "confirmed_app_id", None) if verified_with else None
+        if app_id is None or verified_with != f"{TOTPDevice.model_label()}/{app_id}":
+            return super()._verify_user_sync(request, user)
+        self._init_user_fields(user)
+        user.otp_device = SimpleLazyObject(lambda: TOTPDevice.objects.get(pk=app_id))
+        return user
 
 
 # --- Views ------------------------------------------------------------------------

@@ -6,11 +6,16 @@ import re
 import subprocess
 import sys
 from base64 import b32encode
+from importlib import import_module
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -288,3 +293,75 @@ def test_a_worker_made_a_manager_while_signed_in_must_set_up_an_app(
     answer = web.get("/people/")
     assert answer.status_code == 302
     assert answer["Location"].startswith(SET_UP)
+
+
+# --- A verified session's pages, without reading the app each time ---------------
+
+
+def verified_with_app(sign_in_through_the_page, user) -> TOTPDevice:
+    device = with_app(user)
+    page = sign_in_through_the_page(user.email).follow().follow()
+    assert submit_code(page, app_code(device)).status_code == 302
+    return device
+
+
+def turned_away(response) -> bool:
+    """Sent to give a code (or, with no app left, on to set one up)."""
+    return response.status_code == 302 and response["Location"].startswith((VERIFY, SET_UP))
+
+
+def device_queries(web, path="/people/") -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        status = web.get(path, expect_errors=True).status_code
+    return status, [q["sql"] for q in queries if "otp_totp_totpdevice" in q["sql"]]
+
+
+def test_a_verified_session_reads_its_app_with_the_user(
+    sign_in_through_the_page, web, bob, required, no_slowing_down
+):
+    """The app a session was verified with is known to be the user's and
+    confirmed from the query that reads the user: no query of its own."""
+    verified_with_app(sign_in_through_the_page, bob)
+    status, device_reads = device_queries(web)
+    assert status == 200
+    # The only mention of the app is inside the user's own query.
+    assert all('"deal_user"' in sql for sql in device_reads)
+
+
+def test_a_session_whose_app_is_removed_is_no_longer_verified(
+    sign_in_through_the_page, web, bob, required, no_slowing_down
+):
+    verified_with_app(sign_in_through_the_page, bob)
+    TOTPDevice.objects.filter(user=bob).delete()
+    assert turned_away(web.get("/people/"))
+
+
+def test_a_session_whose_app_is_replaced_is_asked_for_a_code_again(
+    sign_in_through_the_page, web, bob, required, no_slowing_down
+):
+    old = verified_with_app(sign_in_through_the_page, bob)
+    old.delete()
+    with_app(bob)
+    assert turned_away(web.get("/people/"))
+
+
+def test_a_session_whose_app_is_no_longer_confirmed_is_not_verified(
+    sign_in_through_the_page, web, bob, required, no_slowing_down
+):
+    device = verified_with_app(sign_in_through_the_page, bob)
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=False)
+    assert turned_away(web.get("/people/"))
+
+
+def test_a_session_cannot_claim_another_users_app(
+    sign_in_through_the_page, web, bob, alice, required, no_slowing_down
+):
+    """A session naming an app that is not the user's is not verified,
+    whichever way its device is read."""
+    verified_with_app(sign_in_through_the_page, bob)
+    theirs = with_app(alice)
+    engine = import_module(settings.SESSION_ENGINE)
+    session = engine.SessionStore(web.cookies[settings.SESSION_COOKIE_NAME])
+    session[DEVICE_ID_SESSION_KEY] = theirs.persistent_id
+    session.save()
+    assert turned_away(web.get("/people/"))
