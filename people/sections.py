@@ -10,7 +10,7 @@ from people.models import (
     TransferRequest,
     latest_what_matters,
     name_fields,
-    profile_entries,
+    profile_lists,
 )
 
 
@@ -20,11 +20,11 @@ def what_matters(request, person: Person) -> dict:
 
 
 def entries(request, person: Person) -> dict:
-    return {"entry_sections": profile_entries(person)}
+    return {"entry_sections": profile_lists(person).entry_sections}
 
 
 def people_in_life(request, person: Person) -> dict:
-    return {"people_in_life": list(person.people_in_life.current())}
+    return {"people_in_life": profile_lists(person).people_in_life}
 
 
 def my_people(request, subject) -> dict:
