@@ -487,7 +487,9 @@ def profile_lists(person: Person) -> ProfileLists:
     """The profile's entries and people in their life in one query (a UNION
     of the two tables): the profile makes a dozen round trips, and these two
     lists are small. Kept on the person for the rest of the request, as the
-    profile's sections ask for them one after the other."""
+    profile's sections ask for them one after the other (refresh_from_db
+    does not drop them: a view that changes them and then draws the profile
+    reads the person again, as every view here does by redirecting)."""
     if (cached := person.__dict__.get("_profile_lists")) is not None:
         return cached
     blank = models.Value("")
