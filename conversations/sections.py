@@ -25,12 +25,17 @@ def record_button(request, person) -> dict:
     return {}
 
 
+# What the profile's list of open actions shows of each.
+OPEN_ACTION_COLUMNS = ("what", "due", "status", "owner_type", "owner_name", "owner_user", "person")
+
+
 def open_actions(request, person) -> dict:
     actions = list(
         AgreedAction.objects.filter(person=person)
         .open()
         .overdue_first()
         .select_related("owner_user")
+        .only(*OPEN_ACTION_COLUMNS, *staff_name_fields("owner_user"))
     )
     for action in actions:
         action.person = person  # for owner_display, without a query each

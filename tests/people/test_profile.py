@@ -10,6 +10,8 @@ from django.utils import timezone
 from deal.models import AuditEvent
 from people.models import Person, PersonInLife, ProfileEntry, WhatMatters
 from tests.factories import (
+    AgreedActionFactory,
+    ConversationFactory,
     PersonFactory,
     PersonInLifeFactory,
     ProfileEntryFactory,
@@ -161,6 +163,8 @@ def test_profile_query_count_does_not_grow_with_rows(
         ProfileEntryFactory.create_batch(rows, person=person, kind=kind, recorded_by=alice)
     PersonInLifeFactory.create_batch(rows, person=person, recorded_by=alice)
     RiskDecisionFactory.create_batch(rows, person=person, proposed_by=alice)
+    conversation = ConversationFactory(person=person, recorded_by=alice)
+    AgreedActionFactory.create_batch(rows, conversation=conversation, owner_user=alice)
     # The profile also reads open actions, wellbeing answers, positive-risk
     # decisions and the size of the timeline; its events are counted in
     # tests/conversations/test_timeline.py.
@@ -345,3 +349,38 @@ def test_a_named_worker_who_left_is_kept_when_other_details_change(alice_app, wi
     assert form.submit().status_code == 302
     person.refresh_from_db()
     assert person.named_worker == leaver
+
+
+def test_open_actions_on_the_profile_say_who_will_do_them(alice_client, alice, person):
+    """The profile's open actions read only the columns the list shows: each
+    still names who will do it, its due date and whether it is overdue."""
+    conversation = ConversationFactory(person=person, recorded_by=alice)
+    today = timezone.localdate()
+    AgreedActionFactory(
+        conversation=conversation, what="Ring the housing office", due=today - dt.timedelta(days=2)
+    )
+    AgreedActionFactory(
+        conversation=conversation,
+        what="Go to the lunch club",
+        owner_type="person",
+        owner_user=None,
+        due=today + dt.timedelta(days=5),
+    )
+    AgreedActionFactory(
+        conversation=conversation,
+        what="Drive her to the club",
+        owner_type="someone_in_life",
+        owner_user=None,
+        owner_name="Tom (grandson)",
+        due=today + dt.timedelta(days=9),
+    )
+    html = alice_client.get(f"/people/{person.pk}/").content.decode()
+    section = html[html.index('id="open-actions-heading"') :]
+    section = section[: section.index("</section>")]
+    assert "Open actions (3)" in section
+    assert str(alice) in section
+    assert f"{person.display_name} (themself)" in section
+    assert "Tom (grandson, in their life)" in section
+    # Overdue first, with its tag.
+    assert section.index("Ring the housing office") < section.index("Go to the lunch club")
+    assert section.count("Overdue") == 1
