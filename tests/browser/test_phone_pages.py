@@ -342,3 +342,19 @@ def test_on_a_phone_each_action_shows_when_it_is_due_without_scrolling_sideways(
     table = page.get_by_role("table", name=re.compile(r"^\d+ actions?$"))
     assert table.bounding_box()["width"] <= 390
     check_page(page, axe_check)
+
+
+@pytest.mark.browser_context_args(viewport={"width": 1280, "height": 900})
+def test_a_button_naming_someone_with_a_long_name_fits_a_desktop_screen(
+    alice_page: Page, live_server, alice, person, axe_check
+):
+    """ "Take … off their list" names the person in their life: a 150-letter
+    name wraps inside the button instead of making the page 2,000 px wide."""
+    from tests.factories import PersonInLifeFactory
+
+    connection = PersonInLifeFactory(person=person, name="B" * 150, recorded_by=alice)
+    alice_page.goto(
+        f"{live_server.url}{person.get_absolute_url()}people-in-their-life/{connection.pk}/"
+    )
+    expect(alice_page.get_by_role("button", name=re.compile("off their list"))).to_be_visible()
+    check_page(alice_page, axe_check)
