@@ -318,8 +318,17 @@ def set_up(request: HttpRequest) -> HttpResponse:
 
 
 def _new_recovery_codes(user) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    static = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    """Ten new codes in place of the old ones, on the same device: a session
+    verified with a recovery code (someone who lost their phone) stays
+    verified, and sees its new codes."""
+    static = StaticDevice.objects.filter(user=user).order_by("pk").first()
+    StaticDevice.objects.filter(user=user).exclude(pk=getattr(static, "pk", None)).delete()
+    if static is None:
+        static = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    elif not static.confirmed:
+        static.confirmed = True
+        static.save(update_fields=["confirmed"])
+    StaticToken.objects.filter(device=static).delete()
     codes = []
     while len(codes) < RECOVERY_CODE_COUNT:
         code = StaticToken.random_token()

@@ -365,3 +365,21 @@ def test_a_session_cannot_claim_another_users_app(
     session[DEVICE_ID_SESSION_KEY] = theirs.persistent_id
     session.save()
     assert turned_away(web.get("/people/"))
+
+
+def test_new_recovery_codes_in_a_session_verified_with_a_recovery_code(
+    sign_in_through_the_page, web, bob, required, no_slowing_down
+):
+    """Someone who lost their phone signs in with a recovery code and asks
+    for new ones: they see them, and their session stays signed in (the old
+    codes are replaced on the same device, not with a new device)."""
+    with_app(bob)
+    old = _new_recovery_codes(bob)
+    page = sign_in_through_the_page("bob@example.org").follow().follow()
+    assert submit_code(page, old[0]).status_code == 302
+    page = web.get("/accounts/two-factor/")
+    shown = page.forms[1].submit("new_codes").follow()
+    new = [code.text for code in shown.html.select(".app-recovery-codes code")]
+    assert len(new) == 10
+    assert not set(old) & set(new)
+    assert web.get("/people/").status_code == 200
