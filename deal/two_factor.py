@@ -100,6 +100,15 @@ class TwoFactorMiddleware:
             elif state == "off" and must_have_two_factor(user):
                 # Made a manager or an admin part way through the session.
                 state = request.session[STATE] = "set_up"
+            if (
+                state != "off"
+                and not user.is_verified()
+                and not must_have_two_factor(user)
+                and not has_two_factor(user)
+            ):
+                # Turned off (turn_off_two_factor) for someone who need not
+                # have it: there is no code left to ask them for.
+                state = request.session[STATE] = "off"
             if state != "off" and not user.is_verified() and not self._open(request.path):
                 target = "two_factor_verify" if state == "verify" else "two_factor_set_up"
                 return redirect(f"{reverse(target)}?next={quote(request.get_full_path())}")

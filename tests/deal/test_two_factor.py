@@ -383,3 +383,21 @@ def test_new_recovery_codes_in_a_session_verified_with_a_recovery_code(
     assert len(new) == 10
     assert not set(old) & set(new)
     assert web.get("/people/").status_code == 200
+
+
+def test_a_worker_whose_two_factor_is_turned_off_carries_on(
+    sign_in_through_the_page, web, alice, required, no_slowing_down
+):
+    """Turned off for a frontline worker (who need not have it), their open
+    session carries on without being sent to set up a new app."""
+    verified_with_app(sign_in_through_the_page, alice)
+    call_command("turn_off_two_factor", "alice@example.org", stdout=StringIO())
+    assert web.get("/people/").status_code == 200
+
+
+def test_a_manager_whose_two_factor_is_turned_off_must_set_it_up_again(
+    sign_in_through_the_page, web, bob, required, no_slowing_down
+):
+    verified_with_app(sign_in_through_the_page, bob)
+    call_command("turn_off_two_factor", "bob@example.org", stdout=StringIO())
+    assert turned_away(web.get("/people/"))
