@@ -451,6 +451,13 @@ def person_in_life(
     if connection_pk is not None:
         existing = get_object_or_404(PersonInLife, pk=connection_pk, person=person)
     here = f"{person.get_absolute_url()}#people-in-their-life"
+    if existing is not None and existing.archived_at is not None:
+        # Taken off their list (perhaps by a colleague while this page was
+        # open): a change would be saved where no one sees it.
+        messages.info(
+            request, f"{existing.name} was taken off their list: there is nothing to change"
+        )
+        return redirect(here)
     scope = f"person {person.pk} people in their life"
     if request.method == "GET" and existing is None:
         if key is None:

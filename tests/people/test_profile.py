@@ -384,3 +384,18 @@ def test_open_actions_on_the_profile_say_who_will_do_them(alice_client, alice, p
     # Overdue first, with its tag.
     assert section.index("Ring the housing office") < section.index("Go to the lunch club")
     assert section.count("Overdue") == 1
+
+
+def test_someone_taken_off_their_list_cannot_be_changed_out_of_sight(alice_app, alice, person):
+    """A change page opened before a colleague took them off the list saves
+    nothing where no one would see it: it says they were taken off."""
+    connection = PersonInLifeFactory(person=person, recorded_by=alice, name="Susan Lee")
+    url = f"/people/{person.pk}/people-in-their-life/{connection.pk}/"
+    form = alice_app.get(url).forms["person-in-life-form"]
+    PersonInLife.objects.filter(pk=connection.pk).update(archived_at=timezone.now())
+    form["how_they_help"] = "Does the shopping"
+    response = form.submit().follow()
+    assert "Susan Lee was taken off their list: there is nothing to change" in response.text
+    connection.refresh_from_db()
+    assert connection.how_they_help != "Does the shopping"
+    assert alice_app.get(url).status_code == 302
