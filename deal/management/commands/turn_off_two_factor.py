@@ -1,5 +1,5 @@
 """Turn off two-factor sign-in for someone who has lost their phone and their
-recovery codes, so that they can set it up again when they next sign in."""
+recovery codes, so that they can set it up again."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -24,5 +24,5 @@ class Command(BaseCommand):
         StaticDevice.objects.filter(user=user).delete()
         self.stdout.write(
             f"Two-factor sign-in is off for {user.email} ({apps} app removed). "
-            "If their role needs it, they will be asked to set it up when they next sign in."
+            "If their role needs it, they will be asked to set it up again on their next page."
         )
