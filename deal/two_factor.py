@@ -100,15 +100,11 @@ class TwoFactorMiddleware:
             elif state == "off" and must_have_two_factor(user):
                 # Made a manager or an admin part way through the session.
                 state = request.session[STATE] = "set_up"
-            if (
-                state != "off"
-                and not user.is_verified()
-                and not must_have_two_factor(user)
-                and not has_two_factor(user)
-            ):
-                # Turned off (turn_off_two_factor) for someone who need not
-                # have it: there is no code left to ask them for.
-                state = request.session[STATE] = "off"
+            if state == "verify" and not user.is_verified() and not has_two_factor(user):
+                # Their app was removed (turn_off_two_factor): there is no
+                # code to ask for, so as at sign-in, set one up if their
+                # role needs it, or carry on without.
+                state = request.session[STATE] = state_for(user)
             if state != "off" and not user.is_verified() and not self._open(request.path):
                 target = "two_factor_verify" if state == "verify" else "two_factor_set_up"
                 return redirect(f"{reverse(target)}?next={quote(request.get_full_path())}")
@@ -330,14 +326,11 @@ def _new_recovery_codes(user) -> list[str]:
     """Ten new codes in place of the old ones, on the same device: a session
     verified with a recovery code (someone who lost their phone) stays
     verified, and sees its new codes."""
-    static = StaticDevice.objects.filter(user=user).order_by("pk").first()
-    StaticDevice.objects.filter(user=user).exclude(pk=getattr(static, "pk", None)).delete()
+    static = StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
     if static is None:
         static = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
-    elif not static.confirmed:
-        static.confirmed = True
-        static.save(update_fields=["confirmed"])
-    StaticToken.objects.filter(device=static).delete()
+    StaticDevice.objects.filter(user=user).exclude(pk=static.pk).delete()
+    static.token_set.all().delete()
     codes = []
     while len(codes) < RECOVERY_CODE_COUNT:
         code = StaticToken.random_token()
