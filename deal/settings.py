@@ -164,6 +164,10 @@ PULSE_EVERY_DAYS = env_int("PULSE_EVERY_DAYS", 30)
 # Fewer answers than this from a team in a month are shown as "too few
 # answers", so nobody's answers can be picked out.
 PULSE_MIN_ANSWERS = 5
+# Whether each run of a prepared query (deal.prepared) is checked against the
+# SQL the ORM compiles for its values: on in the test suite, off in use, where
+# it would undo what preparing saves.
+PREPARED_QUERIES_CHECK = env_bool("PREPARED_QUERIES_CHECK", False)
 # How long a built report is kept and shown again (conversations.reports.
 # cached_report); 0 builds it on every request.
 REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 300)
