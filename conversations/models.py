@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from deal.links import record_url
 from deal.models import Team, staff_name_fields
-from people.models import Person, leave_out_closed, name_fields
+from people.models import Person, name_fields, without_closed
 
 DUE_SOON_DAYS = 7
 
@@ -64,14 +64,18 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
     def visible_to(self, user) -> ConversationQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return leave_out_closed(
-            self.filter(person__team_id__in=user.team_ids()).exclude(
-                status=ConversationStatus.DISCARDED
-            ),
-            user,
+        return self.visible_in(user.team_ids(), Person.objects.closed_ids(user))
+
+    def visible_in(self, team_ids, closed) -> ConversationQuerySet:
+        """visible_to, given the user's teams and the ids of the records
+        closed to them (for a prepared query, deal.prepared)."""
+        return without_closed(
+            self.filter(person__team_id__in=team_ids).exclude(status=ConversationStatus.DISCARDED),
+            closed,
         )
 
     def drafts_of(self, user) -> ConversationQuerySet:
+        """The user's (a user or their id) drafts."""
         return self.filter(recorded_by=user, status=ConversationStatus.DRAFT)
 
     def with_joins(self) -> ConversationQuerySet:
@@ -277,15 +281,21 @@ class AgreedActionQuerySet(models.QuerySet["AgreedAction"]):
             return self.none()
         # A restricted person's actions are left out for anyone who may not
         # open their record now (PersonQuerySet.closed_ids).
-        return leave_out_closed(
-            self.filter(team_id__in=user.team_ids()).exclude(status=ActionStatus.DRAFT), user
+        return self.visible_in(user.team_ids(), Person.objects.closed_ids(user))
+
+    def visible_in(self, team_ids, closed) -> AgreedActionQuerySet:
+        """visible_to, given the user's teams and the ids of the records
+        closed to them (for a prepared query, deal.prepared)."""
+        return without_closed(
+            self.filter(team_id__in=team_ids).exclude(status=ActionStatus.DRAFT), closed
         )
 
     def open(self) -> AgreedActionQuerySet:
         return self.filter(status=ActionStatus.OPEN)
 
     def responsible(self, user) -> AgreedActionQuerySet:
-        """The actions a member of staff answers for, whoever does them."""
+        """The actions a member of staff (a user or their id) answers for,
+        whoever does them."""
         return self.filter(responsible=user)
 
     def overdue(self, today: dt.date | None = None) -> AgreedActionQuerySet:
@@ -339,7 +349,11 @@ class AgreedActionQuerySet(models.QuerySet["AgreedAction"]):
     ) -> AgreedActionQuerySet:
         """Open and overdue, or due within the next `days` days: what to do next."""
         today = today or timezone.localdate()
-        return self.open().filter(due__lte=today + dt.timedelta(days=days))
+        return self.due_by(today + dt.timedelta(days=days))
+
+    def due_by(self, day: dt.date) -> AgreedActionQuerySet:
+        """Open and due on or before `day`, overdue ones included."""
+        return self.open().filter(due__lte=day)
 
 
 class AgreedAction(models.Model):
@@ -571,7 +585,12 @@ class RiskDecisionQuerySet(models.QuerySet["RiskDecision"]):
         admin, in no team, sees none)."""
         if not user.is_authenticated:
             return self.none()
-        return leave_out_closed(self.filter(team_id__in=user.team_ids()), user)
+        return self.visible_in(user.team_ids(), Person.objects.closed_ids(user))
+
+    def visible_in(self, team_ids, closed) -> RiskDecisionQuerySet:
+        """visible_to, given the user's teams and the ids of the records
+        closed to them (for a prepared query, deal.prepared)."""
+        return without_closed(self.filter(team_id__in=team_ids), closed)
 
     def waiting(self) -> RiskDecisionQuerySet:
         return self.filter(status=DecisionStatus.WAITING)

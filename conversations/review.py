@@ -148,11 +148,17 @@ def mark_seen(user: User, conversation: Conversation, comments: list) -> None:
 
 def new_comments_for(user: User):
     """Conversations this user recorded with comments they have not seen."""
+    return new_comments_in(user.team_ids(), user.pk)
+
+
+def new_comments_in(team_ids, user_id: int):
+    """new_comments_for, given the user's teams and id (for a prepared
+    query, deal.prepared)."""
     return (
         ConversationComment.objects.filter(
             seen_at__isnull=True,
-            conversation__recorded_by=user,
-            conversation__person__team_id__in=user.team_ids(),
+            conversation__recorded_by=user_id,
+            conversation__person__team_id__in=team_ids,
         )
         .select_related("by", "conversation__person")
         .order_by("-at", "-id")

@@ -4,18 +4,29 @@ My work's actions, drafts and recent conversations."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 from conversations.models import (
     DUE_SOON_DAYS,
     AgreedAction,
     Conversation,
     ConversationStatus,
 )
-from conversations.review import new_comments_for
+from conversations.review import new_comments_in
 from conversations.timeline import person_timeline
 from conversations.wellbeing import person_wellbeing
 from deal.models import staff_name_fields
-from deal.sections import MY_WORK_LIST_LENGTH, Section, first_and_more, register
-from people.models import name_fields
+from deal.prepared import prepared
+from deal.sections import (
+    MY_WORK_LIST_LENGTH,
+    Section,
+    first_and_more_of,
+    first_and_more_query,
+    register,
+)
+from people.models import name_fields, seen_by
 
 # What My work's lists show of a conversation, besides its person's name.
 LISTED = ("kind", "happened_at", "status", "person_id")
@@ -56,19 +67,29 @@ def timeline(request, person) -> dict:
     }
 
 
-def my_actions(request, subject) -> dict:
+# My work's lists are prepared queries (deal.prepared): the same on every
+# request but for the user, their teams and the day.
+
+
+@prepared
+def _my_actions(*, team_ids, closed, user_id: int, until: dt.date):
     # All open, so soonest due first is overdue first (overdue_first's CASE
     # adds nothing), and action_responsible_idx gives them in that order.
     # The list shows each action's person, so only that is joined.
-    actions = (
-        AgreedAction.objects.visible_to(request.user)
-        .responsible(request.user)
-        .overdue_or_due_soon()
+    return first_and_more_query(
+        AgreedAction.objects.visible_in(team_ids, closed)
+        .responsible(user_id)
+        .due_by(until)
         .select_related("person")
         .only("what", "due", "status", "person_id", *name_fields("person"))
         .order_by("due", "id")
     )
-    shown, more = first_and_more(actions)
+
+
+def my_actions(request, subject) -> dict:
+    until = timezone.localdate() + dt.timedelta(days=DUE_SOON_DAYS)
+    rows = _my_actions(**seen_by(request.user), user_id=request.user.pk, until=until)
+    shown, more = first_and_more_of(rows)
     return {
         "my_actions": shown,
         "my_actions_more": more,
@@ -76,27 +97,35 @@ def my_actions(request, subject) -> dict:
     }
 
 
-def drafts(request, subject) -> dict | None:
-    drafts = (
-        Conversation.objects.visible_to(request.user)
-        .drafts_of(request.user)
+@prepared
+def _drafts(*, team_ids, closed, user_id: int):
+    return first_and_more_query(
+        Conversation.objects.visible_in(team_ids, closed)
+        .drafts_of(user_id)
         .select_related("person")
         .only(*LISTED, *name_fields("person"))
     )
-    shown, more = first_and_more(drafts)
+
+
+def drafts(request, subject) -> dict | None:
+    shown, more = first_and_more_of(_drafts(**seen_by(request.user), user_id=request.user.pk))
     if not shown:
         return None
     return {"drafts": shown, "drafts_more": more}
 
 
-def recent(request, subject) -> dict:
-    conversations = (
-        Conversation.objects.visible_to(request.user)
-        .filter(recorded_by=request.user, status=ConversationStatus.COMPLETE)
+@prepared
+def _recent(*, team_ids, closed, user_id: int):
+    return (
+        Conversation.objects.visible_in(team_ids, closed)
+        .filter(recorded_by=user_id, status=ConversationStatus.COMPLETE)
         .select_related("person")
-        .only(*LISTED, *name_fields("person"))
+        .only(*LISTED, *name_fields("person"))[:MY_WORK_LIST_LENGTH]
     )
-    return {"recent": conversations[:MY_WORK_LIST_LENGTH]}
+
+
+def recent(request, subject) -> dict:
+    return {"recent": _recent(**seen_by(request.user), user_id=request.user.pk)}
 
 
 def links(request, subject) -> dict:
@@ -125,19 +154,22 @@ def register_sections() -> None:
     register_review_sections()
 
 
+@prepared
+def _new_comments(*, team_ids, user_id: int):
+    return new_comments_in(team_ids, user_id).only(
+        "conversation_id",
+        "at",
+        "text",
+        "marks_reviewed",
+        *staff_name_fields("by"),
+        *(f"conversation__{name}" for name in LISTED),
+        *name_fields("conversation__person"),
+    )[:MY_WORK_LIST_LENGTH]
+
+
 def new_comments(request, subject) -> dict | None:
     """Managers' comments on the user's conversations, until they open them."""
-    comments = list(
-        new_comments_for(request.user).only(
-            "conversation_id",
-            "at",
-            "text",
-            "marks_reviewed",
-            *staff_name_fields("by"),
-            *(f"conversation__{name}" for name in LISTED),
-            *name_fields("conversation__person"),
-        )[:MY_WORK_LIST_LENGTH]
-    )
+    comments = _new_comments(team_ids=request.user.team_ids(), user_id=request.user.pk)
     return {"new_comments": comments} if comments else None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.backends import ModelBackend
 
 from deal.models import User
+from deal.prepared import prepared
 
 
 class StaffBackend(ModelBackend):
@@ -13,16 +14,18 @@ class StaffBackend(ModelBackend):
     with_app_device): every signed-in page needs them, and at council scale
     each round trip counts."""
 
-    # Built once: building the array subquery's expressions on every request
-    # cost more than running it. A queryset is only a description until it
-    # is read, and each read below works on a copy of it.
-    _users = None
-
     def get_user(self, user_id):
-        if StaffBackend._users is None:
-            StaffBackend._users = User.objects.with_memberships().with_app_device()
         try:
-            user = StaffBackend._users.get(pk=user_id)
-        except User.DoesNotExist:
+            rows = _signed_in_user(user_id=int(user_id))
+        except (TypeError, ValueError):
             return None
-        return user if self.user_can_authenticate(user) else None
+        if not rows:
+            return None
+        return rows[0] if self.user_can_authenticate(rows[0]) else None
+
+
+@prepared
+def _signed_in_user(*, user_id: int):
+    # Prepared (deal.prepared): building the array subquery's expressions
+    # and compiling them on every request cost more than running them.
+    return User.objects.with_memberships().with_app_device().filter(pk=user_id)

@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from deal.models import PulseAnswer, PulseAsked, Role, User
+from deal.prepared import prepared
 
 QUESTIONS = [
     ("can_act", "I can act on what people tell me"),
@@ -39,7 +40,13 @@ def is_due(user: User, today: dt.date | None = None) -> bool:
         return False
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=settings.PULSE_EVERY_DAYS)
-    return not PulseAsked.objects.filter(user=user, asked_on__gt=since).exists()
+    return not _asked_since(user_id=user.pk, since=since)
+
+
+@prepared
+def _asked_since(*, user_id: int, since: dt.date):
+    # Asked on every signed-in page, so prepared (deal.prepared).
+    return PulseAsked.objects.filter(user=user_id, asked_on__gt=since).values_list("pk")[:1]
 
 
 @transaction.atomic

@@ -77,6 +77,11 @@ def first_and_more(queryset: QuerySet, length: int = MY_WORK_LIST_LENGTH) -> tup
     """The first `length` rows of a list and how many more there are, in one
     round trip: each row carries the count of them all, a subquery the
     database runs once."""
+    return first_and_more_of(list(first_and_more_query(queryset, length)), length)
+
+
+def first_and_more_query(queryset: QuerySet, length: int = MY_WORK_LIST_LENGTH) -> QuerySet:
+    """The query first_and_more reads (for a prepared query, deal.prepared)."""
     # COUNT(*) rather than of the ids, which an index holding the list's
     # columns does not hold: the count is then read from the index alone.
     in_all = queryset.order_by().values_list(
@@ -86,7 +91,11 @@ def first_and_more(queryset: QuerySet, length: int = MY_WORK_LIST_LENGTH) -> tup
     # is often a CASE no index holds, so every row is sorted), and only
     # those few are then joined to their person, conversation and staff.
     shown = queryset.values("pk")[:length]
-    rows = list(queryset.filter(pk__in=Subquery(shown)).annotate(rows_in_all=Subquery(in_all)))
+    return queryset.filter(pk__in=Subquery(shown)).annotate(rows_in_all=Subquery(in_all))
+
+
+def first_and_more_of(rows: list, length: int = MY_WORK_LIST_LENGTH) -> tuple[list, int]:
+    """first_and_more, from the rows of its query."""
     in_all = rows[0].rows_in_all if rows else 0
     return rows, max(in_all - length, 0)
 

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from deal.links import record_url
 from deal.models import Team
+from deal.prepared import prepared
 from people.search import SearchQuery, normalise_name
 
 
@@ -51,7 +52,11 @@ class PersonQuerySet(models.QuerySet["Person"]):
         """The people whose records this user may open: those of their teams."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(team_id__in=user.team_ids())
+        return self.in_teams(user.team_ids())
+
+    def in_teams(self, team_ids) -> PersonQuerySet:
+        """visible_to, given the user's teams (for a prepared query)."""
+        return self.filter(team_id__in=team_ids)
 
     def closed_to(self, user) -> PersonQuerySet:
         """The restricted people of this user's teams whose records the user
@@ -62,14 +67,19 @@ class PersonQuerySet(models.QuerySet["Person"]):
         the lists that leave these records out need no query of their own."""
         if not user.is_authenticated:
             return self.none()
+        return self.closed_in(user.team_ids(), user.pk, timezone.now())
+
+    def closed_in(self, team_ids, user_id: int, now: dt.datetime) -> PersonQuerySet:
+        """closed_to, for the user with this id in these teams, at `now`."""
         # Both exclusions as plain subqueries of ids: excluding through the
         # many-to-many (restricted_to=user) has the ORM build a correlated
         # subquery, which cost more to build than the query takes to run.
-        named = Person.restricted_to.through.objects.filter(user=user).values("person_id")
+        named = Person.restricted_to.through.objects.filter(user_id=user_id).values("person_id")
+        opened = BreakGlass.objects.filter(user_id=user_id, until__gt=now).values("person_id")
         return (
-            self.filter(team_id__in=user.team_ids(), is_restricted=True)
+            self.filter(team_id__in=team_ids, is_restricted=True)
             .exclude(pk__in=named)
-            .exclude(pk__in=BreakGlass.objects.open_for(user).values("person_id"))
+            .exclude(pk__in=opened)
             .order_by()
         )
 
@@ -88,14 +98,20 @@ class PersonQuerySet(models.QuerySet["Person"]):
             return frozenset()
         kept = getattr(user, "_closed_person_ids", None)
         if kept is None:
-            kept = frozenset(Person.objects.closed_to(user).values_list("pk", flat=True))
+            kept = frozenset(
+                _closed_ids(team_ids=user.team_ids(), user_id=user.pk, now=timezone.now())
+            )
             user._closed_person_ids = kept
         return kept
 
     def with_closed_to(self, user) -> PersonQuerySet:
         """Each person with `closed`: whether the list shows them only as a
         restricted record (its name, nothing more)."""
-        return self.annotate(closed=closed_flag(user, "pk"))
+        return self.with_closed(Person.objects.closed_ids(user))
+
+    def with_closed(self, closed) -> PersonQuerySet:
+        """with_closed_to, given the ids closed to the user."""
+        return self.annotate(closed=closed_flag_of(closed, "pk"))
 
     def with_profile_joins(self) -> PersonQuerySet:
         return self.select_related("team", "named_worker")
@@ -696,7 +712,11 @@ def name_fields(relation: str = "") -> tuple[str, ...]:
 def closed_flag(user, person_field: str):
     """Whether each row is of a record closed to this user now (closed_ids),
     as an expression; plain False when nothing is closed to them."""
-    closed = Person.objects.closed_ids(user)
+    return closed_flag_of(Person.objects.closed_ids(user), person_field)
+
+
+def closed_flag_of(closed, person_field: str):
+    """closed_flag, given the ids closed to the user."""
     if not closed:
         return Value(False, output_field=BooleanField())
     return Case(
@@ -706,11 +726,27 @@ def closed_flag(user, person_field: str):
     )
 
 
+def seen_by(user) -> dict:
+    """What decides which records a signed-in user sees, as a prepared query
+    (deal.prepared) takes it: their teams and the records closed to them."""
+    return {"team_ids": user.team_ids(), "closed": Person.objects.closed_ids(user)}
+
+
+@prepared
+def _closed_ids(*, team_ids, user_id: int, now: dt.datetime):
+    return Person.objects.closed_in(team_ids, user_id, now).values_list("pk", flat=True)
+
+
 def leave_out_closed(queryset: models.QuerySet, user, person_field: str = "person_id"):
     """The rows of `queryset` that are not of a record closed to this user
     now (PersonQuerySet.closed_ids): the same rows as excluding the closed_to
     subquery, without it."""
-    closed = Person.objects.closed_ids(user)
+    return without_closed(queryset, Person.objects.closed_ids(user), person_field)
+
+
+def without_closed(queryset: models.QuerySet, closed, person_field: str = "person_id"):
+    """leave_out_closed, given the ids of the records closed to the user (for
+    a prepared query, deal.prepared, which takes values, not the user)."""
     if not closed:
         return queryset
     return queryset.exclude(**{f"{person_field}__in": closed})

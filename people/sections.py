@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from deal.sections import Section, first_and_more, register
+from deal.prepared import prepared
+from deal.sections import Section, first_and_more_of, first_and_more_query, register
 from people.models import (
     Person,
     PersonStatus,
@@ -11,6 +12,7 @@ from people.models import (
     latest_what_matters,
     name_fields,
     profile_lists,
+    seen_by,
 )
 
 
@@ -27,15 +29,21 @@ def people_in_life(request, person: Person) -> dict:
     return {"people_in_life": profile_lists(person).people_in_life}
 
 
-def my_people(request, subject) -> dict:
-    people = (
-        Person.objects.visible_to(request.user)
-        .filter(named_worker=request.user, status=PersonStatus.OPEN)
-        .with_closed_to(request.user)
+@prepared
+def _my_people(*, team_ids, closed, user_id: int):
+    # A prepared query (deal.prepared): the same on every request but for
+    # the user and their teams.
+    return first_and_more_query(
+        Person.objects.in_teams(team_ids)
+        .filter(named_worker=user_id, status=PersonStatus.OPEN)
+        .with_closed(closed)
         .only(*name_fields(), "is_restricted", "postcode", "updated_at")
         .order_by("-updated_at")
     )
-    shown, more = first_and_more(people)
+
+
+def my_people(request, subject) -> dict:
+    shown, more = first_and_more_of(_my_people(**seen_by(request.user), user_id=request.user.pk))
     return {"my_people": shown, "my_people_more": more}
 
 
