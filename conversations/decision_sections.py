@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from conversations.models import DecisionStatus, RiskDecision
+from deal.prepared import prepared
 from deal.sections import MY_WORK_LIST_LENGTH, Section, register
 
 
@@ -18,12 +19,17 @@ def propose_button(request, person) -> dict:
 def person_decisions(request, person) -> dict:
     """The person's newest decisions (all of them are a link away, on
     /risks/ filtered to the person): one query, whatever their number."""
-    decisions = (
-        RiskDecision.objects.filter(person=person)
+    return {"person_decisions": _decisions_of(person_id=person.pk)}
+
+
+@prepared
+def _decisions_of(*, person_id: int):
+    # On every profile, so prepared (deal.prepared).
+    return (
+        RiskDecision.objects.filter(person=person_id)
         .select_related("proposed_by")
         .order_by("-created_at", "-id")[:MY_WORK_LIST_LENGTH]
     )
-    return {"person_decisions": list(decisions)}
 
 
 def my_decisions(request, subject) -> dict | None:

@@ -40,14 +40,20 @@ def record_button(request, person) -> dict:
 OPEN_ACTION_COLUMNS = ("what", "due", "status", "owner_type", "owner_name", "owner_user", "person")
 
 
-def open_actions(request, person) -> dict:
-    actions = list(
-        AgreedAction.objects.filter(person=person)
+@prepared
+def _open_actions(*, person_id: int, today: dt.date):
+    # On every profile, so prepared (deal.prepared).
+    return (
+        AgreedAction.objects.filter(person=person_id)
         .open()
-        .overdue_first()
+        .overdue_first(today)
         .select_related("owner_user")
         .only(*OPEN_ACTION_COLUMNS, *staff_name_fields("owner_user"))
     )
+
+
+def open_actions(request, person) -> dict:
+    actions = _open_actions(person_id=person.pk, today=timezone.localdate())
     for action in actions:
         action.person = person  # for owner_display, without a query each
     return {"open_actions": actions}

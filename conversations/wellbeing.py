@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from conversations.models import Conversation, ConversationStatus
 from deal.links import record_url
+from deal.prepared import prepared
 from people.models import Person
 
 MOST_ANSWERS_SHOWN = 12
@@ -234,24 +235,30 @@ class Wellbeing:
         return [(measure, _marker(m, 18, 6)) for m, measure in enumerate(MEASURES)]
 
 
-def person_wellbeing(person: Person, limit: int = MOST_ANSWERS_SHOWN) -> Wellbeing:
-    """The wellbeing answers of the person's latest `limit` completed
+def person_wellbeing(person: Person) -> Wellbeing:
+    """The wellbeing answers of the person's latest MOST_ANSWERS_SHOWN completed
     conversations that have any, in one query. Drafts are left out: their
     answers may not be finished."""
-    answered = Q()
-    for measure in MEASURES:
-        answered |= Q(**{f"{measure.field}__isnull": False})
-    rows = (
-        Conversation.objects.filter(person=person, status=ConversationStatus.COMPLETE)
-        .filter(answered)
-        .order_by("-happened_at", "-id")
-        .values_list("id", "happened_at", *(m.field for m in MEASURES))[:limit]
-    )
-    answers = [Answers(row[0], row[1], tuple(row[2:])) for row in list(rows)[::-1]]
+    rows = _answers_of(person_id=person.pk)
+    answers = [Answers(row[0], row[1], tuple(row[2:])) for row in rows[::-1]]
     return Wellbeing(
         answers=answers,
         chart=wellbeing_chart(answers),
         narrow_chart=wellbeing_chart(answers, size=NARROW),
+    )
+
+
+@prepared
+def _answers_of(*, person_id: int):
+    # On every profile, so prepared (deal.prepared).
+    answered = Q()
+    for measure in MEASURES:
+        answered |= Q(**{f"{measure.field}__isnull": False})
+    return (
+        Conversation.objects.filter(person=person_id, status=ConversationStatus.COMPLETE)
+        .filter(answered)
+        .order_by("-happened_at", "-id")
+        .values_list("id", "happened_at", *(m.field for m in MEASURES))[:MOST_ANSWERS_SHOWN]
     )
 
 

@@ -117,7 +117,27 @@ def get_for_team(
     refusal is written to the audit log, and so is each view (`record_view`).
     `team_id_of` says which team a record belongs to.
     """
-    record = queryset.filter(pk=pk).first()
+    return check_for_team(
+        request,
+        queryset.filter(pk=pk).first(),
+        team_id_of=team_id_of,
+        record_view=record_view,
+        detail=detail,
+        checks=checks,
+    )
+
+
+def check_for_team(
+    request,
+    record,
+    *,
+    team_id_of,
+    record_view: bool = True,
+    detail: str = "",
+    checks: bool = True,
+):
+    """get_for_team for a record already read (None when there is none),
+    by a prepared query, say (deal.prepared)."""
     if record is None:
         raise Http404("No such record")
     actor = Actor.from_request(request)

@@ -227,6 +227,15 @@ def _slots(build, alias, first, second, sql, params, other_sql, other_params) ->
     return tuple(slots)
 
 
+def _in_range(values: dict[str, Any]) -> bool:
+    """Whether every number fits the smallest integer column (32 bits)."""
+    for value in values.values():
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, int) and not -(2**31) <= item < 2**31:
+                return False
+    return True
+
+
 class Prepared:
     """A query built by `build`, compiled once a shape; calling it gives the
     rows as a list."""
@@ -240,6 +249,10 @@ class Prepared:
         values = {name: _normalised(value) for name, value in values.items()}
         alias = "default"
         key = (alias, connections[alias].vendor, _shape(values))
+        if not _in_range(values):
+            # The ORM knows that a number past a column's range matches
+            # nothing, and sends no query; bound, it could be an error.
+            return list(self.build(**values))
         plan = self.plans.get(key)
         if plan is None:
             if len(self.plans) >= MOST_SHAPES:

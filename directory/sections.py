@@ -4,6 +4,7 @@ directory from My work."""
 
 from __future__ import annotations
 
+from deal.prepared import prepared
 from deal.sections import NavItem, Section, register, register_navigation
 from directory.models import Connection
 from directory.permissions import reads_directory
@@ -12,16 +13,21 @@ from directory.permissions import reads_directory
 def profile_groups(request, person) -> dict:
     """Each group the person is connected to once, with the latest action
     that connects them; retired groups stay, marked so."""
-    connections = (
+    groups = {}
+    for connection in _connections_of(person_id=person.pk):
+        groups.setdefault(connection.service_id, connection)
+    return {"group_connections": list(groups.values()), "person": person}
+
+
+@prepared
+def _connections_of(*, person_id: int):
+    # On every profile, so prepared (deal.prepared).
+    return (
         Connection.objects.live()
-        .filter(action__person=person)
+        .filter(action__person=person_id)
         .select_related("service", "action")
         .order_by("service__name", "service_id", "-action__created_at", "-id")
     )
-    groups = {}
-    for connection in connections:
-        groups.setdefault(connection.service_id, connection)
-    return {"group_connections": list(groups.values()), "person": person}
 
 
 def my_work_link(request, subject) -> dict:

@@ -475,12 +475,20 @@ class PersonInLife(models.Model):
 def latest_what_matters(person: Person) -> tuple[WhatMatters | None, int]:
     """The newest version of what matters to them, and how many earlier
     versions are kept, in one round trip."""
-    versions = list(
-        person.what_matters.select_related("recorded_by").annotate(
-            versions=Window(expression=Count("id"))
-        )[:1]
-    )
+    versions = _what_matters_of(person_id=person.pk)
+    for version in versions:
+        version.person = person
     return (versions[0], versions[0].versions - 1) if versions else (None, 0)
+
+
+@prepared
+def _what_matters_of(*, person_id: int):
+    # On every profile, so prepared (deal.prepared).
+    return (
+        WhatMatters.objects.filter(person=person_id)
+        .select_related("recorded_by")
+        .annotate(versions=Window(expression=Count("id")))[:1]
+    )
 
 
 @dataclass(frozen=True)
@@ -508,26 +516,11 @@ def profile_lists(person: Person) -> ProfileLists:
     reads the person again, as every view here does by redirecting)."""
     if (cached := person.__dict__.get("_profile_lists")) is not None:
         return cached
-    blank = models.Value("")
-    columns = ("part", "id", *_ENTRY_COLUMNS, *_LIFE_COLUMNS, "recorded_at")
-    entries = ProfileEntry.objects.filter(person=person).annotate(
-        part=models.Value("entry"), **dict.fromkeys(_LIFE_COLUMNS, blank)
-    )
-    in_life = (
-        PersonInLife.objects.filter(person=person)
-        .current()
-        .annotate(part=models.Value("life"), kind=blank, text=blank)
-    )
-    rows = (
-        entries.order_by()
-        .values_list(*columns)
-        .union(in_life.order_by().values_list(*columns), all=True)
-    )
     current: dict[str, list[ProfileEntry]] = {kind: [] for kind in EntryKind}
     archived: dict[str, list[ProfileEntry]] = {kind: [] for kind in EntryKind}
     people: list[PersonInLife] = []
     for part, pk, kind, text, archived_at, *life, recorded_at in sorted(
-        rows, key=lambda row: (row[-1], row[1])
+        _profile_rows(person_id=person.pk), key=lambda row: (row[-1], row[1])
     ):
         if part == "entry":
             entry = ProfileEntry(
@@ -551,6 +544,26 @@ def profile_lists(person: Person) -> ProfileLists:
     )
     person.__dict__["_profile_lists"] = lists
     return lists
+
+
+@prepared
+def _profile_rows(*, person_id: int):
+    # On every profile, so prepared (deal.prepared).
+    blank = models.Value("")
+    columns = ("part", "id", *_ENTRY_COLUMNS, *_LIFE_COLUMNS, "recorded_at")
+    entries = ProfileEntry.objects.filter(person=person_id).annotate(
+        part=models.Value("entry"), **dict.fromkeys(_LIFE_COLUMNS, blank)
+    )
+    in_life = (
+        PersonInLife.objects.filter(person=person_id)
+        .current()
+        .annotate(part=models.Value("life"), kind=blank, text=blank)
+    )
+    return (
+        entries.order_by()
+        .values_list(*columns)
+        .union(in_life.order_by().values_list(*columns), all=True)
+    )
 
 
 class Submission(models.Model):

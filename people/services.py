@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from deal.audit import Actor, audit_record, changes_between
 from deal.models import AuditAction, Membership, Team
-from deal.permissions import get_for_team
+from deal.permissions import check_for_team
+from deal.prepared import prepared
 from people.models import (
     BREAK_GLASS_HOURS,
     BreakGlass,
@@ -36,13 +37,22 @@ from people.signals import person_moved_team
 def get_person_for(request: HttpRequest, pk: int, *, record_view: bool = True) -> Person:
     """The person with this id if the signed-in user may open their record
     (see deal.permissions.get_for_team)."""
-    return get_for_team(
+    try:
+        found = _person_with_profile_joins(pk=int(pk))
+    except (TypeError, ValueError):
+        found = None
+    return check_for_team(
         request,
-        Person.objects.with_profile_joins(),
-        pk,
+        found[0] if found else None,
         team_id_of=lambda person: person.team_id,
         record_view=record_view,
     )
+
+
+@prepared
+def _person_with_profile_joins(*, pk: int):
+    # Read for every page about a person, so prepared (deal.prepared).
+    return Person.objects.with_profile_joins().filter(pk=pk)
 
 
 def submission_key(form_key: uuid.UUID | None, *, user, scope: str) -> uuid.UUID:

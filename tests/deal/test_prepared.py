@@ -187,3 +187,12 @@ def test_past_the_most_shapes_a_call_builds_its_queryset_as_usual(council, monke
 def test_a_value_of_a_kind_it_cannot_bind_is_refused():
     with pytest.raises(ImproperlyConfigured, match="cannot take"):
         prepared_members(team_ids=[1.5], since=NOW, role=Role.MANAGER)
+
+
+@pytest.mark.parametrize("user_id", [2**31, 2**63, 10**30, -(2**40)])
+def test_a_number_past_any_column_matches_nothing_as_the_orm_says(user_id):
+    @prepared
+    def user(*, user_id):
+        return User.objects.filter(pk=user_id)
+
+    assert user(user_id=user_id) == []
