@@ -22,7 +22,8 @@ from conversations.models import (
 from conversations.services import ActionInput, ConversationContent, check_action_owner
 from deal.forms import LONG_TEXT, GovukDateField, GovukFormMixin, govuk_messages
 from deal.models import Membership, User
-from people.models import EntryKind, Person, ProfileEntry
+from deal.prepared import prepared
+from people.models import EntryKind, Person, ProfileEntry, latest_what_matters
 
 MAX_ACTIONS = 30
 YES, NO = "yes", "no"
@@ -68,34 +69,10 @@ class TeamStaff:
     saved actions."""
 
     def __init__(self, person: Person, conversation=None, owners: list[int] | None = None):
-        in_team = Membership.objects.confirmed().filter(user=OuterRef("pk"), team=person.team_id)
-        present = (
-            Q(pk__in=conversation.staff_present.all()) if conversation and conversation.pk else Q()
-        )
-        kept = Q(pk__in=owners or [])
-        if present:
-            kept |= present
-        self.users = list(
-            User.objects.filter(
-                Q(
-                    is_active=True,
-                    memberships__team=person.team_id,
-                    memberships__confirmed_at__isnull=False,
-                )
-                | kept
-            )
-            .annotate(
-                in_team=Exists(in_team),
-                was_there=Exists(
-                    Conversation.staff_present.through.objects.filter(
-                        conversation=conversation.pk, user=OuterRef("pk")
-                    )
-                )
-                if conversation and conversation.pk
-                else Value(False),
-            )
-            .distinct()
-            .order_by("full_name")
+        self.users = _team_staff(
+            team_id=person.team_id,
+            conversation_id=conversation.pk if conversation else None,
+            owners=owners or [],
         )
         self.owners = set(owners or [])
 
@@ -107,6 +84,63 @@ class TeamStaff:
 
     def for_owners(self) -> dict[int, User]:
         return {u.pk: u for u in self.users if self._current(u) or u.pk in self.owners}
+
+
+# The record form's lists are prepared queries (deal.prepared): the same on
+# every request but for the person, their team and the conversation.
+
+
+@prepared
+def _team_staff(*, team_id: int, conversation_id: int | None, owners):
+    """TeamStaff's users, each with whether they are in the team now and
+    were there."""
+    in_team = Membership.objects.confirmed().filter(user=OuterRef("pk"), team=team_id)
+    kept = Q(pk__in=owners)
+    was_there = Value(False)
+    if conversation_id is not None:
+        present = Conversation.staff_present.through.objects.filter(conversation=conversation_id)
+        kept |= Q(pk__in=present.values("user"))
+        was_there = Exists(present.filter(user=OuterRef("pk")))
+    return (
+        User.objects.filter(
+            Q(is_active=True, memberships__team=team_id, memberships__confirmed_at__isnull=False)
+            | kept
+        )
+        .annotate(in_team=Exists(in_team), was_there=was_there)
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+@prepared
+def _entries_offered(*, person_id: int, conversation_id: int | None):
+    """The person's current entries, and those the conversation has (one
+    archived since), each with whether the conversation has it."""
+    entries = ProfileEntry.objects.filter(person=person_id)
+    if conversation_id is None:
+        return (
+            entries.filter(archived_at__isnull=True)
+            .annotate(chosen_here=Value(False))
+            .order_by("kind", "recorded_at", "id")
+        )
+    chosen = Conversation.profile_entries.through.objects.filter(conversation=conversation_id)
+    return (
+        entries.filter(Q(archived_at__isnull=True) | Q(pk__in=chosen.values("profileentry")))
+        .annotate(chosen_here=Exists(chosen.filter(profileentry=OuterRef("pk"))))
+        .order_by("kind", "recorded_at", "id")
+    )
+
+
+@prepared
+def _themes_offered(*, conversation_id: int | None):
+    """The themes switched on, and those the conversation has (one switched
+    off since), each with whether the conversation has it."""
+    if conversation_id is None:
+        return Theme.objects.filter(is_active=True).annotate(chosen_here=Value(False))
+    chosen = Conversation.themes.through.objects.filter(conversation=conversation_id)
+    return Theme.objects.filter(Q(is_active=True) | Q(pk__in=chosen.values("theme"))).annotate(
+        chosen_here=Exists(chosen.filter(theme=OuterRef("pk")))
+    )
 
 
 class EntryChoiceField(forms.ModelMultipleChoiceField):
@@ -228,7 +262,7 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
         self.person = person
         self.completing = completing
         # What their profile says matters to them now (one query).
-        self.current_what_matters = person.what_matters.select_related("recorded_by").first()
+        self.current_what_matters = latest_what_matters(person)[0]
         # What is offered: what is current, plus whatever this conversation
         # already has (an entry archived since, a theme switched off, a
         # colleague who has left), so a correction never quietly drops it.
@@ -241,16 +275,7 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
             if self.instance.pk
             else {"entries": Q(pk__in=[]), "themes": Q(pk__in=[]), "staff": Q(pk__in=[])}
         )
-        entries = person.entries.filter(Q(archived_at__isnull=True) | has["entries"]).order_by(
-            "kind", "recorded_at", "id"
-        )
-        chosen_here = Value(False)
-        if self.instance.pk:
-            chosen_here = Exists(
-                Conversation.profile_entries.through.objects.filter(
-                    conversation=self.instance.pk, profileentry=OuterRef("pk")
-                )
-            )
+        entries = person.entries.filter(Q(archived_at__isnull=True) | has["entries"])
         self.fields["noticed"].queryset = entries.filter(
             kind__in=[EntryKind.STRENGTH, EntryKind.INTEREST]
         )
@@ -270,7 +295,7 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
         # The querysets check what is sent; what is offered is read once here
         # (one query for the entries, one for the staff) rather than once for
         # each question and again each time a list is drawn.
-        offered = list(entries.annotate(chosen_here=chosen_here))
+        offered = _entries_offered(person_id=person.pk, conversation_id=self.instance.pk)
         noticed = [e for e in offered if e.kind in (EntryKind.STRENGTH, EntryKind.INTEREST)]
         needs = [e for e in offered if e.kind == EntryKind.NEED]
         label = self.fields["noticed"].label_from_instance
@@ -278,19 +303,8 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
         self.fields["needs_raised"].choices = [(e.pk, label(e)) for e in needs]
         self.staff = staff or TeamStaff(person, self.instance)
         self.fields["staff_present"].choices = self.staff.for_staff_present()
-        themes = Theme.objects.filter(Q(is_active=True) | has["themes"])
-        self.fields["themes"].queryset = themes
-        themes_offered = list(
-            themes.annotate(
-                chosen_here=Exists(
-                    Conversation.themes.through.objects.filter(
-                        conversation=self.instance.pk, theme=OuterRef("pk")
-                    )
-                )
-                if self.instance.pk
-                else Value(False)
-            )
-        )
+        self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | has["themes"])
+        themes_offered = _themes_offered(conversation_id=self.instance.pk)
         self.fields["themes"].choices = [(t.pk, str(t)) for t in themes_offered]
         for name in ("place", "kind"):
             self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
