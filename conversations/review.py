@@ -27,6 +27,7 @@ from deal.audit import Actor, audit_record
 from deal.forms import LONG_TEXT, GovukFormMixin
 from deal.models import AuditAction, User
 from deal.permissions import Capability, user_can
+from people.models import Person
 
 
 def may_comment(user: User, conversation: Conversation) -> bool:
@@ -53,17 +54,23 @@ def waiting_for_review(user: User, now: dt.datetime | None = None) -> Conversati
     may not open now (visible_to). The team view's figure and the list
     behind it both read this, so they agree."""
     since = (now or timezone.now()) - dt.timedelta(days=REVIEW_WITHIN_DAYS)
+    return waiting_for_review_in(
+        user.team_ids(), Person.objects.closed_ids(user), user_id=user.pk, since=since
+    )
+
+
+def waiting_for_review_in(
+    team_ids, closed, *, user_id: int, since: dt.datetime
+) -> ConversationQuerySet:
+    """waiting_for_review, given the user's teams, the records closed to them
+    and their id, from `since` (for a prepared query, deal.prepared)."""
     return (
-        Conversation.objects.visible_to(user)
+        Conversation.objects.visible_in(team_ids, closed)
         # Those the team had (Conversation.team) from the last days: one range
         # of conversation_team_idx, rather than every conversation of each of
         # the team's people (a seq scan of a million at council size).
-        .filter(
-            team_id__in=user.team_ids(),
-            status=ConversationStatus.COMPLETE,
-            happened_at__gte=since,
-        )
-        .exclude(recorded_by=user)
+        .filter(team_id__in=team_ids, status=ConversationStatus.COMPLETE, happened_at__gte=since)
+        .exclude(recorded_by=user_id)
         .exclude(
             Exists(
                 ConversationComment.objects.filter(conversation=OuterRef("pk"), marks_reviewed=True)

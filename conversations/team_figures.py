@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Value
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from conversations.action_forms import RECENTLY_CLOSED_DAYS, Due
@@ -27,8 +27,11 @@ from conversations.models import (
     DecisionStatus,
     RiskDecision,
 )
-from conversations.review import REVIEW_WITHIN_DAYS, waiting_for_review
+from conversations.review import REVIEW_WITHIN_DAYS, waiting_for_review_in
+from deal.links import page_url
+from deal.prepared import prepared
 from deal.team_figures import Counts, FigureGroup
+from people.models import seen_by
 
 # The figures of each worker's actions.
 KEYS = ("open", "overdue", "this_week", "done")
@@ -45,8 +48,28 @@ def action_counts(team_ids: Sequence[int], viewer, today: dt.date | None = None)
     a bitmap and every row is fetched from the table. So the counts are of
     rows or of due dates, not of the ids, which the indexes do not hold."""
     today = today or timezone.localdate()
-    closed_since = timezone.now() - dt.timedelta(days=RECENTLY_CLOSED_DAYS)
-    actions = AgreedAction.objects.visible_to(viewer).filter(team_id__in=list(team_ids))
+    rows = _action_rows(
+        **seen_by(viewer),
+        listed=list(team_ids),
+        today=today,
+        soon=today + dt.timedelta(days=DUE_SOON_DAYS),
+        closed_since=timezone.now() - dt.timedelta(days=RECENTLY_CLOSED_DAYS),
+    )
+    counts: Counts = {}
+    for row in rows:
+        figures = counts.setdefault((row["team_id"], row["responsible_id"]), dict.fromkeys(KEYS, 0))
+        for key in KEYS:
+            figures[key] += row[key]
+    return counts
+
+
+# The figures are prepared queries (deal.prepared): the same on every
+# request but for the manager, their teams and the day.
+
+
+@prepared
+def _action_rows(*, team_ids, closed, listed, today: dt.date, soon: dt.date, closed_since):
+    actions = AgreedAction.objects.visible_in(team_ids, closed).filter(team_id__in=listed)
     nothing = Value(0)
     open_actions = (
         actions.filter(status=ActionStatus.OPEN)
@@ -54,9 +77,7 @@ def action_counts(team_ids: Sequence[int], viewer, today: dt.date | None = None)
         .annotate(
             open=Count("*"),
             overdue=Count("due", filter=Q(due__lt=today)),
-            this_week=Count(
-                "due", filter=Q(due__gte=today, due__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
-            ),
+            this_week=Count("due", filter=Q(due__gte=today, due__lte=soon)),
             done=nothing,
         )
         .order_by()
@@ -67,12 +88,7 @@ def action_counts(team_ids: Sequence[int], viewer, today: dt.date | None = None)
         .annotate(open=nothing, overdue=nothing, this_week=nothing, done=Count("*"))
         .order_by()
     )
-    counts: Counts = {}
-    for row in open_actions.union(done_lately, all=True):
-        figures = counts.setdefault((row["team_id"], row["responsible_id"]), dict.fromkeys(KEYS, 0))
-        for key in KEYS:
-            figures[key] += row[key]
-    return counts
+    return open_actions.union(done_lately, all=True)
 
 
 def action_link(key: str, team_id: int, user_id: int) -> str:
@@ -85,30 +101,35 @@ def action_link(key: str, team_id: int, user_id: int) -> str:
             query["due"] = Due.OVERDUE
         elif key == "this_week":
             query["due"] = Due.THIS_WEEK
-    return f"{reverse('conversations:actions')}?{urlencode(query)}"
+    return f"{page_url('conversations:actions')}?{urlencode(query)}"
 
 
 def draft_counts(team_ids: Sequence[int], viewer) -> Counts:
     before = timezone.now() - dt.timedelta(days=DRAFT_OLD_DAYS)
-    rows = (
-        Conversation.objects.visible_to(viewer)
+    rows = _draft_rows(**seen_by(viewer), listed=list(team_ids), before=before)
+    return {(row["person__team_id"], row["recorded_by_id"]): {"drafts": row["n"]} for row in rows}
+
+
+@prepared
+def _draft_rows(*, team_ids, closed, listed, before: dt.datetime):
+    return (
+        Conversation.objects.visible_in(team_ids, closed)
         .filter(
             # The drafts the team started (Conversation.team): a range of
             # conversation_team_idx, not every draft of the council.
-            team_id__in=list(team_ids),
+            team_id__in=listed,
             status=ConversationStatus.DRAFT,
             created_at__lt=before,
-            person__team_id__in=list(team_ids),
+            person__team_id__in=listed,
         )
         .values("person__team_id", "recorded_by_id")
         .annotate(n=Count("id"))
         .order_by()
     )
-    return {(row["person__team_id"], row["recorded_by_id"]): {"drafts": row["n"]} for row in rows}
 
 
 def draft_link(key: str, team_id: int, user_id: int) -> str:
-    return f"{reverse('conversations:drafts')}?{urlencode({'worker': user_id, 'team': team_id})}"
+    return f"{page_url('conversations:drafts')}?{urlencode({'worker': user_id, 'team': team_id})}"
 
 
 ACTIONS = FigureGroup(
@@ -138,19 +159,7 @@ def decision_counts(team_ids: Sequence[int], viewer, today: dt.date | None = Non
     RiskDecisionQuerySet.due_for_review) counts them: a figure of overdue ones
     only would be one fewer than its list on a review's own day."""
     today = today or timezone.localdate()
-    waiting = Q(status=DecisionStatus.WAITING)
-    due = Q(status=DecisionStatus.BACKED, review_date__lte=today)
-    rows = (
-        RiskDecision.objects.visible_to(viewer)
-        .filter(team_id__in=list(team_ids))
-        .filter(waiting | due)
-        .values("team_id", "proposed_by_id")
-        .annotate(
-            waiting=Count("id", filter=waiting),
-            reviews_due=Count("id", filter=due),
-        )
-        .order_by()
-    )
+    rows = _decision_rows(**seen_by(viewer), listed=list(team_ids), today=today)
     return {
         (row["team_id"], row["proposed_by_id"]): {
             "waiting": row["waiting"],
@@ -160,11 +169,28 @@ def decision_counts(team_ids: Sequence[int], viewer, today: dt.date | None = Non
     }
 
 
+@prepared
+def _decision_rows(*, team_ids, closed, listed, today: dt.date):
+    waiting = Q(status=DecisionStatus.WAITING)
+    due = Q(status=DecisionStatus.BACKED, review_date__lte=today)
+    return (
+        RiskDecision.objects.visible_in(team_ids, closed)
+        .filter(team_id__in=listed)
+        .filter(waiting | due)
+        .values("team_id", "proposed_by_id")
+        .annotate(
+            waiting=Count("id", filter=waiting),
+            reviews_due=Count("id", filter=due),
+        )
+        .order_by()
+    )
+
+
 def decision_link(key: str, team_id: int, user_id: int) -> str:
     """The decisions list, filtered to the worker; none while that list is not
     there (the figure is then shown without a link)."""
     try:
-        url = reverse("decisions:list")
+        url = page_url("decisions:list")
     except NoReverseMatch:
         return ""
     show = "waiting" if key == "waiting" else "review"
@@ -186,18 +212,24 @@ def review_counts(team_ids: Sequence[int], viewer) -> Counts:
     """Completed conversations waiting for this manager's review, by who
     recorded them (conversations.review.waiting_for_review: the list's own
     query, grouped)."""
-    rows = (
-        waiting_for_review(viewer)
-        .filter(person__team_id__in=list(team_ids))
+    since = timezone.now() - dt.timedelta(days=REVIEW_WITHIN_DAYS)
+    rows = _review_rows(**seen_by(viewer), user_id=viewer.pk, listed=list(team_ids), since=since)
+    return {(row["person__team_id"], row["recorded_by_id"]): {"reviews": row["n"]} for row in rows}
+
+
+@prepared
+def _review_rows(*, team_ids, closed, user_id: int, listed, since: dt.datetime):
+    return (
+        waiting_for_review_in(team_ids, closed, user_id=user_id, since=since)
+        .filter(person__team_id__in=listed)
         .values("person__team_id", "recorded_by_id")
         .annotate(n=Count("id"))
         .order_by()
     )
-    return {(row["person__team_id"], row["recorded_by_id"]): {"reviews": row["n"]} for row in rows}
 
 
 def review_link(key: str, team_id: int, user_id: int) -> str:
-    return f"{reverse('conversations:reviews')}?{urlencode({'worker': user_id, 'team': team_id})}"
+    return f"{page_url('conversations:reviews')}?{urlencode({'worker': user_id, 'team': team_id})}"
 
 
 REVIEWS = FigureGroup(

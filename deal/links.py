@@ -32,3 +32,14 @@ def record_url(name: str, pk: int) -> str:
     """reverse(name, kwargs={"pk": pk}) for a URL with an <int:pk> alone."""
     before, after = _parts(name, get_script_prefix())
     return f"{before}{int(pk)}{after}"
+
+
+@functools.cache
+def _plain(name: str, script_prefix: str) -> str:
+    return reverse(name)
+
+
+def page_url(name: str) -> str:
+    """reverse(name) for a URL with no arguments (a list's page), reversed
+    once: the team view links each of its figures to a list."""
+    return _plain(name, get_script_prefix())

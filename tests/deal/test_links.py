@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse, set_script_prefix
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deal.links import record_url
+from deal.links import page_url, record_url
 
 RECORD_PAGES = [
     "people:detail",
@@ -40,3 +40,19 @@ def test_a_page_without_the_id_alone_is_refused():
         record_url("people:find", 7)
     with pytest.raises(TypeError):
         record_url("people:detail", None)
+
+
+LIST_PAGES = ["conversations:actions", "conversations:drafts", "conversations:reviews", "home"]
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
+def test_a_list_page_is_the_same_link_as_reverse_under_any_script_prefix(name):
+    assert page_url(name) == reverse(name)
+    set_script_prefix("/deal/")
+    try:
+        assert page_url(name) == reverse(name)
+        assert page_url(name).startswith("/deal/")
+    finally:
+        set_script_prefix("/")
+    with pytest.raises(NoReverseMatch):
+        page_url("people:detail")
