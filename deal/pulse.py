@@ -44,6 +44,21 @@ def is_due(user: User, today: dt.date | None = None) -> bool:
 
 
 @prepared
+def _answers_by_month(*, team_ids, first: dt.date, last: dt.date):
+    # On every team view, so prepared (deal.prepared).
+    aggregates = {}
+    for key, _text in QUESTIONS:
+        aggregates[f"{key}_n"] = Count("id", filter=Q(**{f"{key}__isnull": False}))
+        aggregates[f"{key}_agree"] = Count("id", filter=Q(**{f"{key}__gte": AGREE_FROM}))
+    return (
+        PulseAnswer.objects.filter(team_id__in=team_ids, month__gte=first, month__lte=last)
+        .values("team_id", "month")
+        .annotate(answers=Count("id"), **aggregates)
+        .order_by()
+    )
+
+
+@prepared
 def _asked_since(*, user_id: int, since: dt.date):
     # Asked on every signed-in page, so prepared (deal.prepared).
     return PulseAsked.objects.filter(user=user_id, asked_on__gt=since).values_list("pk")[:1]
@@ -106,18 +121,7 @@ def team_month_figures(
     (first days of months), from one grouped query. A team and month with
     fewer than PULSE_MIN_ANSWERS answers gives its count but no percentages.
     Months nobody answered in are given too, with 0 answers."""
-    aggregates = {}
-    for key, _text in QUESTIONS:
-        aggregates[f"{key}_n"] = Count("id", filter=Q(**{f"{key}__isnull": False}))
-        aggregates[f"{key}_agree"] = Count("id", filter=Q(**{f"{key}__gte": AGREE_FROM}))
-    rows = (
-        PulseAnswer.objects.filter(
-            team_id__in=list(team_ids), month__gte=first_month, month__lte=last_month
-        )
-        .values("team_id", "month")
-        .annotate(answers=Count("id"), **aggregates)
-        .order_by()
-    )
+    rows = _answers_by_month(team_ids=list(team_ids), first=first_month, last=last_month)
     found = {(row["team_id"], row["month"]): row for row in rows}
     months = []
     month = month_of(first_month)

@@ -30,6 +30,7 @@ from deal.hand_on import (
 )
 from deal.models import Membership
 from deal.permissions import Capability, manager_only, user_can
+from deal.prepared import prepared
 from deal.sections import sections_for
 from deal.services import memberships_waiting_for
 from deal.team_figures import figure_groups
@@ -55,14 +56,8 @@ def team_rows(teams: list, viewer) -> tuple[list[dict], list]:
     groups = figure_groups()
     counts = [group.counts(team_ids, viewer) for group in groups]
     columns = [column for group in groups for column in group.columns]
-    memberships = (
-        Membership.objects.confirmed()
-        .filter(team_id__in=team_ids)
-        .select_related("user")
-        .order_by("user__full_name", "user_id")
-    )
     members: dict[int, list] = {pk: [] for pk in team_ids}
-    for membership in memberships:
+    for membership in _members_of(team_ids=team_ids):
         members[membership.team_id].append(membership.user)
     result = []
     for team in teams:
@@ -86,6 +81,17 @@ def team_rows(teams: list, viewer) -> tuple[list[dict], list]:
                 rows.append({"member": member, "cells": cells})
         result.append({"team": team, "rows": rows})
     return result, columns
+
+
+@prepared
+def _members_of(*, team_ids):
+    # On every team view, so prepared (deal.prepared).
+    return (
+        Membership.objects.confirmed()
+        .filter(team_id__in=team_ids)
+        .select_related("user")
+        .order_by("user__full_name", "user_id")
+    )
 
 
 def _pulse_tables(teams: list) -> dict[int, list]:
