@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
+from deal.links import page_url
 from deal.sections import navigation_for
 from deal.session import session_end
 
@@ -17,7 +17,7 @@ def navigation(request: HttpRequest) -> dict:
     session_seconds, session_ends = session_end(request)
     return {
         "service_navigation": [
-            {"text": item.text, "href": reverse(item.url_name), "active": active}
+            {"text": item.text, "href": page_url(item.url_name), "active": active}
             for item, active in items
         ],
         # The earlier of the idle timeout and the absolute limit, for the
