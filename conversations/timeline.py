@@ -34,6 +34,7 @@ from conversations.models import (
     FollowUpKind,
 )
 from deal.models import STAFF_NAME_FIELDS, User, staff_name_fields
+from deal.prepared import prepared
 from deal.templatetags.govuk import govuk_datetime
 from people.models import Person
 
@@ -415,6 +416,24 @@ CARRIED_COLUMNS = _carried_columns()
 CARRIED_NAMES = tuple(column.name for column in CARRIED_COLUMNS)
 
 
+@prepared
+def _steps_of(*, action_ids, first: dt.datetime, last: dt.datetime):
+    """The steps of these actions' saves from `first` to `last`. Prepared
+    (deal.prepared): by the actions' number alone, not the moments', so that
+    a few shapes serve every page."""
+    return (
+        FollowUp.objects.select_related("by", "action")
+        .only(
+            *FOLLOW_UP_SHOWN,
+            *staff_name_fields("by"),
+            *(f"action__{name}" for name in ACTION_SHOWN),
+            "action__person_id",
+        )
+        .filter(action_id__in=action_ids, at__gte=first, at__lte=last)
+        .order_by("at", "id")
+    )
+
+
 def _read_events(person: Person, rows: list[_Row]) -> list[TimelineEvent]:
     """The entries of a page: its conversations and actions made from what
     the UNION carried, and its follow-ups read with every step of their
@@ -426,22 +445,14 @@ def _read_events(person: Person, rows: list[_Row]) -> list[TimelineEvent]:
         if row.key.kind == FOLLOW_UP
     }
     if saves:
-        # Every step of those actions at those moments: a few rows more than
-        # the saves' own where two saves share an action or a moment, which
-        # the check below leaves out.
-        for step in (
-            FollowUp.objects.select_related("by", "action")
-            .only(
-                *FOLLOW_UP_SHOWN,
-                *staff_name_fields("by"),
-                *(f"action__{name}" for name in ACTION_SHOWN),
-                "action__person_id",
-            )
-            .filter(
-                action_id__in={action_id for action_id, _at in saves},
-                at__in={at for _action_id, at in saves},
-            )
-            .order_by("at", "id")
+        # Every step of those actions between the first and the last of those
+        # moments: a few rows more than the saves' own where an action had
+        # other saves between, which the check below leaves out.
+        moments = [at for _action_id, at in saves]
+        for step in _steps_of(
+            action_ids=[action_id for action_id, _at in saves],
+            first=min(moments),
+            last=max(moments),
         ):
             if (step.action_id, step.at) in saves:
                 steps[(step.action_id, step.at)].append(step)

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Q
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from conversations.models import Conversation, ConversationStatus
 from deal.links import record_url
 from deal.prepared import prepared
+from deal.templatetags.govuk import govuk_date
 from people.models import Person
 
 MOST_ANSWERS_SHOWN = 12
@@ -347,7 +348,7 @@ def _date_ticks(answers: list[Answers], xs: list[float], size: Size) -> list[Tic
             anchor = "start"
         elif xs[i] + label_width / 2 > size.width:
             anchor = "end"
-        ticks.append(Tick(xs[i], dateformat.format(answers[i].on, "j M Y"), anchor))
+        ticks.append(Tick(xs[i], govuk_date(answers[i].on, "short"), anchor))
     return ticks
 
 
@@ -402,4 +403,5 @@ def _summary(answers: list[Answers]) -> str:
 
 
 def _long(day: dt.date) -> str:
-    return dateformat.format(day, "j F Y")
+    # dateformat's "j F Y", put together without parsing a format each time.
+    return govuk_date(day)

@@ -158,9 +158,21 @@ class _Plan:
         compiler.as_sql = _answer(self.sql, self.bound(values))
         query = copy.copy(self.queryset.query)
         query.get_compiler = lambda *args, **kwargs: compiler
-        queryset = self.queryset._chain()
-        queryset._query = query
-        return list(queryset)
+        return list(_reading(self.queryset, query))
+
+
+def _reading(template: QuerySet, query) -> QuerySet:
+    """A queryset like `template` over `query`: QuerySet._clone without
+    cloning the query (the same attributes; a union's clone alone cost a
+    third of a millisecond)."""
+    queryset = template.__class__(
+        model=template.model, query=query, using=template._db, hints=template._hints
+    )
+    queryset._prefetch_related_lookups = template._prefetch_related_lookups
+    queryset._known_related_objects = template._known_related_objects
+    queryset._iterable_class = template._iterable_class
+    queryset._fields = template._fields
+    return queryset
 
 
 def _answer(sql: str, params: list) -> Callable[..., tuple[str, tuple]]:
