@@ -389,14 +389,22 @@ def test_a_person_with_no_conversations_has_an_empty_timeline(alice_client, pers
 
 def test_what_staff_typed_is_shown_as_text_not_run_as_html(alice_client, alice, person):
     action = AgreedActionFactory(
-        conversation=ConversationFactory(person=person), what='<img src=x onerror="alert(1)">'
+        conversation=ConversationFactory(person=person, what_matters="<b>Family</b> & friends"),
+        what='<img src=x onerror="alert(1)">',
+        owner_type="partner",
+        owner_name="<i>Age UK</i>",
     )
     FollowUpFactory(action=action, note="<script>alert('note')</script>")
-    html = profile(alice_client, person)
+    alice.full_name = "<u>Alice</u>"
+    alice.save()
+    html = timeline_html(profile(alice_client, person))
     assert "<script>alert(" not in html
     assert "&lt;script&gt;alert(&#x27;note&#x27;)&lt;/script&gt;" in html
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert "&lt;b&gt;Family&lt;/b&gt; &amp; friends" in html
+    assert "&lt;i&gt;Age UK&lt;/i&gt;" in html
+    assert "<b>" not in html and "<i>" not in html and "<u>" not in html
 
 
 # --- Queries ----------------------------------------------------------------
