@@ -533,19 +533,31 @@ def cached_report(teams: list[Team], period: Period) -> Report:
     are monthly. Kept in the shared cache (Redis, with REDIS_URL), so every
     app server sees the same figures. The page says when they were read."""
     today = timezone.localdate()
-    key = "report:{}:{}:{}:{}".format(
+    seconds = settings.REPORT_CACHE_SECONDS
+    report = cache.get(_report_key(teams, period, today)) if seconds else None
+    if report is None:
+        report = refresh_report(teams, period, today)
+    return report
+
+
+def refresh_report(teams: list[Team], period: Period, today: dt.date | None = None) -> Report:
+    """Build the report and keep it for cached_report, whether or not one is
+    kept already (manage.py warm_reports, every few minutes, so that no
+    manager waits for a team's year to be read)."""
+    today = today or timezone.localdate()
+    report = build_report(teams, period, today)
+    if settings.REPORT_CACHE_SECONDS:
+        cache.set(_report_key(teams, period, today), report, settings.REPORT_CACHE_SECONDS)
+    return report
+
+
+def _report_key(teams: list[Team], period: Period, today: dt.date) -> str:
+    return "report:{}:{}:{}:{}".format(
         ",".join(str(pk) for pk in sorted(t.pk for t in teams)),
         period.first.isoformat(),
         period.last.isoformat(),
         today.isoformat(),
     )
-    seconds = settings.REPORT_CACHE_SECONDS
-    report = cache.get(key) if seconds else None
-    if report is None:
-        report = build_report(teams, period, today)
-        if seconds:
-            cache.set(key, report, seconds)
-    return report
 
 
 def build_report(teams: list[Team], period: Period, today: dt.date | None = None) -> Report:

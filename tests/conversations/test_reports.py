@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -504,6 +505,40 @@ def test_kept_figures_are_never_another_teams(client, bob, carol, alice, wigan, 
     leigh_manager = UserFactory(role=Role.MANAGER, teams=[leigh])
     client.force_login(leigh_manager)
     assert total_row(client.get(REPORTS), "conversations")[1] == "0"
+
+
+def test_warm_reports_builds_each_managers_first_view_so_none_waits_for_it(
+    client, bob, alice, wigan, leigh, wigan_figures, leigh_manager, settings
+):
+    settings.REPORT_CACHE_SECONDS = 300
+    out = io.StringIO()
+    call_command("warm_reports", stdout=out)
+    # Bob's Wigan and Lena's Leigh: one report each.
+    assert out.getvalue().strip() == "Built 2 reports."
+    ConversationFactory(
+        person=PersonFactory(team=wigan, created_by=alice),
+        recorded_by=alice,
+        happened_at=this_month_at(),
+    )
+    client.force_login(bob)
+    with CaptureQueriesContext(connection) as queries:
+        kept = client.get(REPORTS)
+    # The figures as the timer built them, and none read on the request.
+    assert total_row(kept, "conversations") == ["All months", "3", "2"]
+    assert not [q for q in queries if "conversations_conversation" in q["sql"]]
+    # Built again on the next run, with what has been recorded since.
+    call_command("warm_reports", stdout=io.StringIO())
+    assert total_row(client.get(REPORTS), "conversations") == ["All months", "4", "3"]
+    # Another team's manager finds their own team's figures, not Bob's.
+    client.force_login(leigh_manager)
+    assert total_row(client.get(REPORTS), "conversations")[1] == "0"
+
+
+def test_warm_reports_builds_nothing_when_reports_are_not_kept(bob, wigan_figures, settings):
+    settings.REPORT_CACHE_SECONDS = 0
+    out = io.StringIO()
+    call_command("warm_reports", stdout=out)
+    assert "none built" in out.getvalue()
 
 
 def test_a_report_leaves_the_other_cores_to_the_pages_unless_told(

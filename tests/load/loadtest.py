@@ -109,6 +109,29 @@ def authenticator_key(user) -> str:
     return device.key
 
 
+# How often the deployment's timer builds the managers' reports (README,
+# "Deploying"): within REPORT_CACHE_SECONDS, five minutes.
+WARM_REPORTS_EVERY = 240
+
+
+def warm_reports(env: dict[str, str]) -> None:
+    """manage.py warm_reports, as the deployment's timer runs it."""
+    subprocess.run(
+        [sys.executable, "manage.py", "warm_reports"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def keep_reports_warm(env: dict[str, str], stop: threading.Event) -> None:
+    """warm_reports every few minutes until the run ends (it ran once before
+    the run began, as the timer would have)."""
+    while not stop.wait(WARM_REPORTS_EVERY):
+        warm_reports(env)
+
+
 def watch_memory(master_pid: int, peak: dict, stop: threading.Event) -> None:
     """The largest resident size seen of any gunicorn worker."""
     while not stop.is_set():
@@ -215,6 +238,9 @@ def main() -> int:
     stop_watch = threading.Event()
     watcher = threading.Thread(target=watch_memory, args=(server.pid, peak, stop_watch))
     watcher.start()
+    warm_reports(env)
+    timer = threading.Thread(target=keep_reports_warm, args=(env, stop_watch))
+    timer.start()
     try:
         subprocess.run(
             [
@@ -232,6 +258,7 @@ def main() -> int:
     finally:
         stop_watch.set()
         watcher.join()
+        timer.join()
         support.stop(server)
 
     stats = read_stats(stats_prefix)
