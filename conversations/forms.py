@@ -263,38 +263,11 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
         self.completing = completing
         # What their profile says matters to them now (one query).
         self.current_what_matters = latest_what_matters(person)[0]
-        # What is offered: what is current, plus whatever this conversation
-        # already has (an entry archived since, a theme switched off, a
-        # colleague who has left), so a correction never quietly drops it.
-        has = (
-            {
-                "entries": Q(pk__in=self.instance.profile_entries.all()),
-                "themes": Q(pk__in=self.instance.themes.all()),
-                "staff": Q(pk__in=self.instance.staff_present.all()),
-            }
-            if self.instance.pk
-            else {"entries": Q(pk__in=[]), "themes": Q(pk__in=[]), "staff": Q(pk__in=[])}
-        )
-        entries = person.entries.filter(Q(archived_at__isnull=True) | has["entries"])
-        self.fields["noticed"].queryset = entries.filter(
-            kind__in=[EntryKind.STRENGTH, EntryKind.INTEREST]
-        )
-        self.fields["needs_raised"].queryset = entries.filter(kind=EntryKind.NEED)
-        self.fields["staff_present"].queryset = (
-            User.objects.filter(
-                Q(
-                    is_active=True,
-                    memberships__team=person.team_id,
-                    memberships__confirmed_at__isnull=False,
-                )
-                | has["staff"]
-            )
-            .distinct()
-            .order_by("full_name")
-        )
-        # The querysets check what is sent; what is offered is read once here
-        # (one query for the entries, one for the staff) rather than once for
-        # each question and again each time a list is drawn.
+        if self.is_bound:
+            self._check_sent_against(person)
+        # What is offered is read once here (one query for the entries, one
+        # for the staff) rather than once for each question and again each
+        # time a list is drawn.
         offered = _entries_offered(person_id=person.pk, conversation_id=self.instance.pk)
         noticed = [e for e in offered if e.kind in (EntryKind.STRENGTH, EntryKind.INTEREST)]
         needs = [e for e in offered if e.kind == EntryKind.NEED]
@@ -303,7 +276,6 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
         self.fields["needs_raised"].choices = [(e.pk, label(e)) for e in needs]
         self.staff = staff or TeamStaff(person, self.instance)
         self.fields["staff_present"].choices = self.staff.for_staff_present()
-        self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | has["themes"])
         themes_offered = _themes_offered(conversation_id=self.instance.pk)
         self.fields["themes"].choices = [(t.pk, str(t)) for t in themes_offered]
         for name in ("place", "kind"):
@@ -388,6 +360,39 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
             "submission_key",
             "version",
         )
+
+    def _check_sent_against(self, person: Person) -> None:
+        """The querysets that check what is sent (only a sent form needs
+        them): what is offered, plus whatever this conversation already has
+        (an entry archived since, a theme switched off, a colleague who has
+        left), so a correction never quietly drops it."""
+        has = (
+            {
+                "entries": Q(pk__in=self.instance.profile_entries.all()),
+                "themes": Q(pk__in=self.instance.themes.all()),
+                "staff": Q(pk__in=self.instance.staff_present.all()),
+            }
+            if self.instance.pk
+            else {"entries": Q(pk__in=[]), "themes": Q(pk__in=[]), "staff": Q(pk__in=[])}
+        )
+        entries = person.entries.filter(Q(archived_at__isnull=True) | has["entries"])
+        self.fields["noticed"].queryset = entries.filter(
+            kind__in=[EntryKind.STRENGTH, EntryKind.INTEREST]
+        )
+        self.fields["needs_raised"].queryset = entries.filter(kind=EntryKind.NEED)
+        self.fields["staff_present"].queryset = (
+            User.objects.filter(
+                Q(
+                    is_active=True,
+                    memberships__team=person.team_id,
+                    memberships__confirmed_at__isnull=False,
+                )
+                | has["staff"]
+            )
+            .distinct()
+            .order_by("full_name")
+        )
+        self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | has["themes"])
 
     @property
     def wellbeing_answered(self) -> bool:
