@@ -17,7 +17,8 @@ from conversations.action_forms import NOTHING_CHANGED, ActionFilterForm, Follow
 from conversations.models import AgreedAction, FollowUp, FollowUpKind
 from conversations.services import ConflictError
 from deal.audit import Actor
-from deal.permissions import Capability, capability_required, get_for_team
+from deal.permissions import Capability, capability_required, check_for_team
+from deal.prepared import by_pk, prepared
 
 ACTIONS_PER_PAGE = 25
 work_with_people = capability_required(Capability.WORK_WITH_PEOPLE)
@@ -33,13 +34,18 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 def get_action_for(request: HttpRequest, pk: int, *, record_view: bool = True) -> AgreedAction:
     """The action if the user may open it: one of their teams'."""
-    return get_for_team(
+    return check_for_team(
         request,
-        AgreedAction.objects.with_joins(),
-        pk,
+        by_pk(_action_with_joins, pk),
         team_id_of=lambda action: action.team_id,
         record_view=record_view,
     )
+
+
+@prepared
+def _action_with_joins(*, pk: int):
+    # Read for every page about an action, so prepared (deal.prepared).
+    return AgreedAction.objects.with_joins().filter(pk=pk)
 
 
 def _came_from(request: HttpRequest, action: AgreedAction) -> str:

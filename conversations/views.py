@@ -33,7 +33,8 @@ from conversations.review import CommentForm
 from conversations.team_figures import DRAFT_OLD_DAYS
 from deal.audit import Actor
 from deal.models import User
-from deal.permissions import Capability, capability_required, get_for_team, manager_only
+from deal.permissions import Capability, capability_required, check_for_team, manager_only
+from deal.prepared import by_pk, prepared
 from people.models import Person
 from people.services import get_person_for
 
@@ -47,13 +48,20 @@ REVIEWS_PER_PAGE = 25
 
 def get_conversation_for(request: HttpRequest, pk: int, *, record_view: bool) -> Conversation:
     """The conversation if the user may open its person's record."""
-    return get_for_team(
+    return check_for_team(
         request,
-        # A discarded draft is gone, for everyone: the audit log keeps it.
-        Conversation.objects.exclude(status=ConversationStatus.DISCARDED).with_joins(),
-        pk,
+        by_pk(_conversation_with_joins, pk),
         team_id_of=lambda conversation: conversation.person.team_id,
         record_view=record_view,
+    )
+
+
+@prepared
+def _conversation_with_joins(*, pk: int):
+    # Read for every page about a conversation, so prepared (deal.prepared).
+    # A discarded draft is gone, for everyone: the audit log keeps it.
+    return (
+        Conversation.objects.exclude(status=ConversationStatus.DISCARDED).with_joins().filter(pk=pk)
     )
 
 

@@ -335,6 +335,16 @@ def prepared(build: Callable[..., QuerySet]) -> Prepared:
     return Prepared(build)
 
 
+def by_pk(query: Prepared, pk) -> Any:
+    """The one row a prepared query taking `pk` gives for this id (from a
+    URL, say), or None: for no such row, and for an id that is no number."""
+    try:
+        rows = query(pk=int(pk))
+    except (TypeError, ValueError):
+        return None
+    return rows[0] if rows else None
+
+
 def ids(values: Iterable[int]) -> tuple[int, ...]:
     """Ids as a prepared query takes a collection: sorted, each once."""
     return tuple(sorted(set(values)))

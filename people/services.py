@@ -16,7 +16,7 @@ from django.utils import timezone
 from deal.audit import Actor, audit_record, changes_between
 from deal.models import AuditAction, Membership, Team
 from deal.permissions import check_for_team
-from deal.prepared import prepared
+from deal.prepared import by_pk, prepared
 from people.models import (
     BREAK_GLASS_HOURS,
     BreakGlass,
@@ -37,13 +37,9 @@ from people.signals import person_moved_team
 def get_person_for(request: HttpRequest, pk: int, *, record_view: bool = True) -> Person:
     """The person with this id if the signed-in user may open their record
     (see deal.permissions.get_for_team)."""
-    try:
-        found = _person_with_profile_joins(pk=int(pk))
-    except (TypeError, ValueError):
-        found = None
     return check_for_team(
         request,
-        found[0] if found else None,
+        by_pk(_person_with_profile_joins, pk),
         team_id_of=lambda person: person.team_id,
         record_view=record_view,
     )
