@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from deal import prepared as prepared_module
 from deal.factories import TeamFactory, UserFactory, join_team
 from deal.models import Membership, Role, User
-from deal.prepared import prepared
+from deal.prepared import by_pk, prepared
 
 pytestmark = pytest.mark.django_db
 
@@ -286,3 +286,16 @@ def test_more_values_than_stand_ins_go_to_the_orm(council):
     assert as_shown(prepared_members(team_ids=team_ids, since=since, role=Role.MANAGER)) == (
         as_shown(members_since(team_ids=team_ids, since=since, role=Role.MANAGER))
     )
+
+
+def test_by_pk_gives_the_row_or_none_for_no_row_and_no_number():
+    ann = UserFactory(full_name="Ann")
+
+    @prepared
+    def user(*, pk):
+        return User.objects.filter(pk=pk)
+
+    assert by_pk(user, ann.pk) == ann
+    assert by_pk(user, str(ann.pk)) == ann
+    for nothing in (ann.pk + 1, "abc", None, "", 10**30):
+        assert by_pk(user, nothing) is None
