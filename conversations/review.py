@@ -27,7 +27,7 @@ from deal.audit import Actor, audit_record
 from deal.forms import LONG_TEXT, GovukFormMixin
 from deal.models import AuditAction, User
 from deal.permissions import Capability, user_can
-from people.models import Person
+from people.models import Person, without_closed
 
 
 def may_comment(user: User, conversation: Conversation) -> bool:
@@ -154,18 +154,24 @@ def mark_seen(user: User, conversation: Conversation, comments: list) -> None:
 
 
 def new_comments_for(user: User):
-    """Conversations this user recorded with comments they have not seen."""
-    return new_comments_in(user.team_ids(), user.pk)
+    """Conversations this user recorded with comments they have not seen,
+    but for records closed to them now (they could not open the
+    conversation to see the comment)."""
+    return new_comments_in(user.team_ids(), Person.objects.closed_ids(user), user.pk)
 
 
-def new_comments_in(team_ids, user_id: int):
-    """new_comments_for, given the user's teams and id (for a prepared
-    query, deal.prepared)."""
+def new_comments_in(team_ids, closed, user_id: int):
+    """new_comments_for, given the user's teams, the records closed to them
+    and their id (for a prepared query, deal.prepared)."""
     return (
-        ConversationComment.objects.filter(
-            seen_at__isnull=True,
-            conversation__recorded_by=user_id,
-            conversation__person__team_id__in=team_ids,
+        without_closed(
+            ConversationComment.objects.filter(
+                seen_at__isnull=True,
+                conversation__recorded_by=user_id,
+                conversation__person__team_id__in=team_ids,
+            ),
+            closed,
+            "conversation__person_id",
         )
         .select_related("by", "conversation__person")
         .order_by("-at", "-id")

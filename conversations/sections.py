@@ -161,8 +161,8 @@ def register_sections() -> None:
 
 
 @prepared
-def _new_comments(*, team_ids, user_id: int):
-    return new_comments_in(team_ids, user_id).only(
+def _new_comments(*, team_ids, closed, user_id: int):
+    return new_comments_in(team_ids, closed, user_id).only(
         "conversation_id",
         "at",
         "text",
@@ -175,7 +175,7 @@ def _new_comments(*, team_ids, user_id: int):
 
 def new_comments(request, subject) -> dict | None:
     """Managers' comments on the user's conversations, until they open them."""
-    comments = _new_comments(team_ids=request.user.team_ids(), user_id=request.user.pk)
+    comments = _new_comments(**seen_by(request.user), user_id=request.user.pk)
     return {"new_comments": comments} if comments else None
 
 

@@ -107,7 +107,9 @@ class TimelineEvent:
             )
         return mark_safe(  # noqa: S308 - every value escaped above
             f'<div class="moj-timeline__item"><div class="moj-timeline__header">'
-            f'<h3 class="moj-timeline__title">{title}</h3>'
+            # A line break between the title and "by …", which MOJ Frontend
+            # draws on one line: the space a reader sees between them.
+            f'<h3 class="moj-timeline__title">{title}</h3>\n'
             f'<p class="moj-timeline__byline">by {_escaped(self.by)}</p></div>'
             f'<p class="moj-timeline__date"><time datetime="{_escaped(self.when_iso)}">'
             f"{_escaped(self.when)}</time></p>"

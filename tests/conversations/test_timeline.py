@@ -503,3 +503,18 @@ def test_finishing_a_draft_is_logged_as_completed(app, alice, person):
     titles = [h.text.strip() for h in shown.html.select(".moj-timeline__title")]
     assert titles == ["Completed", "Started as a draft"]
     assert "Draft → Complete" not in shown.text
+
+
+def test_each_entrys_title_and_who_are_apart_as_read(alice_client, alice, person):
+    """The title and "by …" sit on one line (MOJ Frontend draws both
+    inline), so they need the space between them a reader sees."""
+    from bs4 import BeautifulSoup
+
+    action = AgreedActionFactory(conversation=ConversationFactory(person=person, recorded_by=alice))
+    FollowUpFactory(action=action, note="Rang them")
+    soup = BeautifulSoup(timeline_html(profile(alice_client, person)), "html.parser")
+    headers = soup.select(".moj-timeline__header")
+    assert len(headers) == 3
+    for header in headers:
+        title = header.select_one(".moj-timeline__title").get_text(strip=True)
+        assert re.search(rf"{re.escape(title)}\s+by \S", header.get_text()), header.get_text()

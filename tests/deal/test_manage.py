@@ -168,6 +168,12 @@ def test_an_invited_member_sets_their_own_password_and_the_admin_never_sees_it(
     assert Membership.objects.get(user=nia).requested_by == dave
 
 
+def test_the_invitation_email_is_plain_text_with_the_name_as_typed(django_app, dave):
+    invite(django_app, dave, name="Siobhán O'Neill & <Co>")
+    assert "Hello Siobhán O'Neill & <Co>," in mail.outbox[0].body
+    assert "&amp;" not in mail.outbox[0].body and "&#x27;" not in mail.outbox[0].body
+
+
 def test_the_set_password_page_uses_the_password_rules(django_app, dave):
     invite(django_app, dave)
     django_app.reset()

@@ -643,6 +643,28 @@ def test_my_work_marks_a_restricted_person_and_shows_nothing_of_a_closed_one(
     assert "WN1 1AA" not in people
 
 
+def test_my_work_leaves_out_a_managers_comment_on_a_record_closed_to_them(
+    app_for, alice, bob, erin, person
+):
+    """Erin recorded a conversation before the record was restricted to
+    Alice: a comment on it stays off Erin's My work, as the rest of it does
+    (she could not open it to mark the comment seen)."""
+    from conversations.models import ConversationComment
+    from deal.audit import Actor
+    from people import services
+
+    conversation = ConversationFactory(person=person, recorded_by=erin)
+    ConversationComment.objects.create(
+        conversation=conversation, by=bob, text="Nicely done", submission_key=uuid.uuid4()
+    )
+    link = f"/conversations/{conversation.pk}/#comments"
+    assert link in app_for(erin).get("/").text
+    services.person_restrict(actor=Actor(user=bob), person=person, named=[alice], reason="Kin")
+    page = app_for(erin).get("/")
+    assert link not in page.text
+    assert "New comments from your manager" not in page.text
+
+
 def test_reminder_emails_leave_out_a_restricted_persons_name(alice, erin, restricted, records):
     from conversations.reminders import action_reminders
 
