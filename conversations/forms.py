@@ -263,20 +263,36 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
         self.completing = completing
         # What their profile says matters to them now (one query).
         self.current_what_matters = latest_what_matters(person)[0]
-        if self.is_bound:
-            self._check_sent_against(person)
         # What is offered is read once here (one query for the entries, one
-        # for the staff) rather than once for each question and again each
-        # time a list is drawn.
+        # for the staff, one for the themes) rather than once for each
+        # question and again each time a list is drawn: what is current, plus
+        # whatever this conversation already has (an entry archived since, a
+        # theme switched off, a colleague who has left), so a correction never
+        # quietly drops it.
         offered = _entries_offered(person_id=person.pk, conversation_id=self.instance.pk)
         noticed = [e for e in offered if e.kind in (EntryKind.STRENGTH, EntryKind.INTEREST)]
         needs = [e for e in offered if e.kind == EntryKind.NEED]
+        self.staff = staff or TeamStaff(person, self.instance)
+        staff_offered = self.staff.for_staff_present()
+        themes_offered = _themes_offered(conversation_id=self.instance.pk)
+        if self.is_bound:
+            # What is sent is checked against what was offered: the same lists.
+            self.fields["noticed"].queryset = ProfileEntry.objects.filter(
+                pk__in=[e.pk for e in noticed]
+            )
+            self.fields["needs_raised"].queryset = ProfileEntry.objects.filter(
+                pk__in=[e.pk for e in needs]
+            )
+            self.fields["staff_present"].queryset = User.objects.filter(
+                pk__in=[pk for pk, _name in staff_offered]
+            ).order_by("full_name")
+            self.fields["themes"].queryset = Theme.objects.filter(
+                pk__in=[t.pk for t in themes_offered]
+            )
         label = self.fields["noticed"].label_from_instance
         self.fields["noticed"].choices = [(e.pk, label(e)) for e in noticed]
         self.fields["needs_raised"].choices = [(e.pk, label(e)) for e in needs]
-        self.staff = staff or TeamStaff(person, self.instance)
-        self.fields["staff_present"].choices = self.staff.for_staff_present()
-        themes_offered = _themes_offered(conversation_id=self.instance.pk)
+        self.fields["staff_present"].choices = staff_offered
         self.fields["themes"].choices = [(t.pk, str(t)) for t in themes_offered]
         for name in ("place", "kind"):
             self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
@@ -360,39 +376,6 @@ class ConversationForm(GovukFormMixin, forms.ModelForm):
             "submission_key",
             "version",
         )
-
-    def _check_sent_against(self, person: Person) -> None:
-        """The querysets that check what is sent (only a sent form needs
-        them): what is offered, plus whatever this conversation already has
-        (an entry archived since, a theme switched off, a colleague who has
-        left), so a correction never quietly drops it."""
-        has = (
-            {
-                "entries": Q(pk__in=self.instance.profile_entries.all()),
-                "themes": Q(pk__in=self.instance.themes.all()),
-                "staff": Q(pk__in=self.instance.staff_present.all()),
-            }
-            if self.instance.pk
-            else {"entries": Q(pk__in=[]), "themes": Q(pk__in=[]), "staff": Q(pk__in=[])}
-        )
-        entries = person.entries.filter(Q(archived_at__isnull=True) | has["entries"])
-        self.fields["noticed"].queryset = entries.filter(
-            kind__in=[EntryKind.STRENGTH, EntryKind.INTEREST]
-        )
-        self.fields["needs_raised"].queryset = entries.filter(kind=EntryKind.NEED)
-        self.fields["staff_present"].queryset = (
-            User.objects.filter(
-                Q(
-                    is_active=True,
-                    memberships__team=person.team_id,
-                    memberships__confirmed_at__isnull=False,
-                )
-                | has["staff"]
-            )
-            .distinct()
-            .order_by("full_name")
-        )
-        self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | has["themes"])
 
     @property
     def wellbeing_answered(self) -> bool:

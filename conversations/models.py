@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from deal.links import record_url
 from deal.models import Team, staff_name_fields
-from people.models import Person, name_fields, without_closed
+from people.models import Person, name_fields, seen_by, without_closed
 
 DUE_SOON_DAYS = 7
 
@@ -64,7 +64,7 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
     def visible_to(self, user) -> ConversationQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return self.visible_in(user.team_ids(), Person.objects.closed_ids(user))
+        return self.visible_in(**seen_by(user))
 
     def visible_in(self, team_ids, closed) -> ConversationQuerySet:
         """visible_to, given the user's teams and the ids of the records
@@ -281,7 +281,7 @@ class AgreedActionQuerySet(models.QuerySet["AgreedAction"]):
             return self.none()
         # A restricted person's actions are left out for anyone who may not
         # open their record now (PersonQuerySet.closed_ids).
-        return self.visible_in(user.team_ids(), Person.objects.closed_ids(user))
+        return self.visible_in(**seen_by(user))
 
     def visible_in(self, team_ids, closed) -> AgreedActionQuerySet:
         """visible_to, given the user's teams and the ids of the records
@@ -585,7 +585,7 @@ class RiskDecisionQuerySet(models.QuerySet["RiskDecision"]):
         admin, in no team, sees none)."""
         if not user.is_authenticated:
             return self.none()
-        return self.visible_in(user.team_ids(), Person.objects.closed_ids(user))
+        return self.visible_in(**seen_by(user))
 
     def visible_in(self, team_ids, closed) -> RiskDecisionQuerySet:
         """visible_to, given the user's teams and the ids of the records

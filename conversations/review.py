@@ -27,7 +27,7 @@ from deal.audit import Actor, audit_record
 from deal.forms import LONG_TEXT, GovukFormMixin
 from deal.models import AuditAction, User
 from deal.permissions import Capability, user_can
-from people.models import Person, without_closed
+from people.models import seen_by, without_closed
 
 
 def may_comment(user: User, conversation: Conversation) -> bool:
@@ -54,9 +54,7 @@ def waiting_for_review(user: User, now: dt.datetime | None = None) -> Conversati
     may not open now (visible_to). The team view's figure and the list
     behind it both read this, so they agree."""
     since = (now or timezone.now()) - dt.timedelta(days=REVIEW_WITHIN_DAYS)
-    return waiting_for_review_in(
-        user.team_ids(), Person.objects.closed_ids(user), user_id=user.pk, since=since
-    )
+    return waiting_for_review_in(**seen_by(user), user_id=user.pk, since=since)
 
 
 def waiting_for_review_in(
@@ -157,7 +155,7 @@ def new_comments_for(user: User):
     """Conversations this user recorded with comments they have not seen,
     but for records closed to them now (they could not open the
     conversation to see the comment)."""
-    return new_comments_in(user.team_ids(), Person.objects.closed_ids(user), user.pk)
+    return new_comments_in(**seen_by(user), user_id=user.pk)
 
 
 def new_comments_in(team_ids, closed, user_id: int):

@@ -70,7 +70,8 @@ MOST_SHAPES = 64
 # lookup that escapes them (iexact on SQLite) is refused. A stand-in that
 # equals a constant of the query is refused too (bound differently twice).
 _FIRST_INT = 29_000
-_SECOND_SET = 1_800
+# How many stand-ins a set has; the second set starts where the first ends.
+_STAND_INS = 1_800
 _FIRST_DAY = dt.date(1204, 1, 1)
 _FIRST_MOMENT = dt.datetime(1204, 1, 1, tzinfo=dt.UTC)
 
@@ -144,7 +145,7 @@ class _Plan:
         self.alias = alias
         self.empty = False
         first = _with_stand_ins(values, 0)
-        second = _with_stand_ins(values, _SECOND_SET)
+        second = _with_stand_ins(values, _STAND_INS)
         self.queryset = build(**first)
         if not isinstance(self.queryset, QuerySet):
             raise ImproperlyConfigured(f"{build.__qualname__} must return a queryset")
@@ -155,9 +156,11 @@ class _Plan:
         except EmptyResultSet:
             # An empty list of teams, say: no rows, and no query to send.
             self.empty = True
-            return
-        self.params = tuple(params)
-        self.slots = _slots(build, alias, first, second, self.sql, params, other_sql, other_params)
+        else:
+            self.params = tuple(params)
+            self.slots = _slots(
+                build, alias, first, second, self.sql, params, other_sql, other_params
+            )
         # Each run sets its own thread's connection; none is kept here.
         self.compiler.connection = None
 
@@ -214,7 +217,7 @@ def _adapted(ops, kind: type, value: Any) -> Any:
 
 
 def _with_stand_ins(values: dict[str, Any], start: int) -> dict[str, Any]:
-    counter = iter(range(start, start + _SECOND_SET))
+    counter = iter(range(start, start + _STAND_INS))
     result = {}
     for name, value in values.items():
         if value is None or isinstance(value, bool):
@@ -285,7 +288,7 @@ class Prepared:
 
     def __call__(self, **values: Any) -> list:
         values = {name: _normalised(value) for name, value in values.items()}
-        if not _in_range(values) or _count(values) > _SECOND_SET:
+        if not _in_range(values) or _count(values) > _STAND_INS:
             # The ORM knows that a number past a column's range matches
             # nothing, and sends no query; bound, it could be an error.
             return list(self.build(**values))

@@ -20,6 +20,7 @@ from tests.factories import (
     PersonFactory,
     ProfileEntryFactory,
     ThemeFactory,
+    UserFactory,
 )
 
 
@@ -332,6 +333,49 @@ def test_the_correction_page_reads_what_was_chosen_with_what_it_offers(
     assert ticked("staff_present") == {str(bob.pk)}
     assert ticked("noticed") == {str(noticed.pk)}
     assert not ticked("needs_raised")
+
+
+def test_a_correction_keeps_choices_no_longer_offered_and_refuses_what_never_was(
+    client, alice, bob, wigan, person, recorded
+):
+    """An entry archived, a theme switched off and a colleague who left since
+    stay chosen and can be sent back; another person's entry, a theme off
+    before and a leaver who was not there are refused."""
+    kept_entry = ProfileEntryFactory(person=person, kind="strength", text="Kind to neighbours")
+    kept_theme, old_theme = ThemeFactory(name="Money"), ThemeFactory(name="Old theme")
+    gone = UserFactory(full_name="Gone Colleague", teams=[wigan])
+    recorded.profile_entries.set([kept_entry])
+    recorded.themes.set([kept_theme])
+    recorded.staff_present.set([alice, gone])
+    ProfileEntryFactory._meta.model.objects.filter(pk=kept_entry.pk).update(
+        archived_at=timezone.now()
+    )
+    ThemeFactory._meta.model.objects.filter(pk__in=[kept_theme.pk, old_theme.pk]).update(
+        is_active=False
+    )
+    UserFactory._meta.model.objects.filter(pk=gone.pk).update(is_active=False)
+    left_before = UserFactory(full_name="Left Before", teams=[wigan], is_active=False)
+    theirs = ProfileEntryFactory(person=PersonFactory(team=wigan), kind="strength")
+    client.force_login(alice)
+    data = edit_data(client, recorded, notes="Corrected notes")
+    assert data["noticed"] == str(kept_entry.pk)
+    assert data["themes"] == str(kept_theme.pk)
+    assert set(data["staff_present"]) == {str(alice.pk), str(gone.pk)}
+    assert client.post(f"/conversations/{recorded.pk}/edit/", data).status_code == 302
+    recorded.refresh_from_db()
+    assert recorded.notes == "Corrected notes"
+    assert list(recorded.profile_entries.all()) == [kept_entry]
+    assert list(recorded.themes.all()) == [kept_theme]
+    assert set(recorded.staff_present.all()) == {alice, gone}
+    for name, value in (
+        ("noticed", theirs.pk),
+        ("themes", old_theme.pk),
+        ("staff_present", left_before.pk),
+    ):
+        sent = edit_data(client, recorded, **{name: str(value)})
+        response = client.post(f"/conversations/{recorded.pk}/edit/", sent)
+        assert response.status_code == 200, name
+        assert "from the list" in response.content.decode(), name
 
 
 def test_settings_has_a_session_timeout_the_page_knows(alice_client):
